@@ -1,0 +1,260 @@
+import type * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Stream from "effect/Stream"
+import * as GigaChatError from "../GigaChatError.js"
+import type * as Sse from "../Sse.js"
+
+/** @internal */
+export const defaultMaxEventSize = 10 * 1024 * 1024
+
+const LF = 10
+const CR = 13
+const SPACE = 32
+const BOM = "\uFEFF"
+const DONE = "[DONE]"
+
+const resolveMaxEventSize = (options: Sse.DecodeOptions | undefined): number => {
+  const size = options?.maxEventSize
+  // Anything that is not a positive number (NaN, 0, negative) would reject every event: fall back to the default.
+  return size !== undefined && size > 0 ? size : defaultMaxEventSize
+}
+
+const oversize = (maxEventSize: number): GigaChatError.DecodeError =>
+  new GigaChatError.DecodeError({
+    description: `Malformed server-sent events: an event exceeds the size limit of ${maxEventSize} characters ` +
+      `(maxEventSize)`
+  })
+
+/**
+ * The incremental state of one SSE decoding run: the unterminated tail of the last text fed in and the fields of
+ * the event being built. Text is scanned with `indexOf`, so each character is looked at a constant number of times.
+ *
+ * @internal
+ */
+export class Parser {
+  /** Set once `data: [DONE]` was dispatched: nothing after it is decoded. */
+  done = false
+
+  private line = ""
+  private pendingCR = false
+  private atStart = true
+  private data = ""
+  private hasData = false
+  private eventName: string | undefined = undefined
+
+  constructor(readonly maxEventSize: number) {}
+
+  /** Decodes `text`, appending the dispatched events to `out`. Returns an error when the size limit is exceeded. */
+  feed(text: string, out: Array<Sse.Event>): GigaChatError.DecodeError | undefined {
+    if (this.done || text.length === 0) return undefined
+    let position = 0
+    if (this.atStart) {
+      this.atStart = false
+      if (text.startsWith(BOM)) position = 1
+    }
+    if (this.pendingCR) {
+      // A CR ended the previous text; a LF right after it belongs to the same line end.
+      this.pendingCR = false
+      if (text.charCodeAt(position) === LF) position++
+    }
+    const length = text.length
+    // Next known positions of each line-end character; -1 once there is none left, so every search runs once per
+    // character instead of once per line.
+    let nextLF = text.indexOf("\n", position)
+    let nextCR = text.indexOf("\r", position)
+    while (position < length) {
+      if (nextLF !== -1 && nextLF < position) nextLF = text.indexOf("\n", position)
+      if (nextCR !== -1 && nextCR < position) nextCR = text.indexOf("\r", position)
+      const end = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR)
+      if (end === -1) {
+        this.line = this.line.length === 0 ? text.slice(position) : this.line + text.slice(position)
+        if (this.data.length + this.line.length > this.maxEventSize) return oversize(this.maxEventSize)
+        return undefined
+      }
+      let line = text.slice(position, end)
+      if (this.line.length > 0) {
+        line = this.line + line
+        this.line = ""
+      }
+      if (text.charCodeAt(end) === CR) {
+        if (end + 1 === length) {
+          this.pendingCR = true
+          position = length
+        } else {
+          position = text.charCodeAt(end + 1) === LF ? end + 2 : end + 1
+        }
+      } else {
+        position = end + 1
+      }
+      const error = this.processLine(line, out)
+      if (error !== undefined) return error
+      if (this.done) return undefined
+    }
+    return undefined
+  }
+
+  /** Ends the input: an unterminated last line counts as complete, and a pending event with data is dispatched. */
+  end(out: Array<Sse.Event>): GigaChatError.DecodeError | undefined {
+    if (this.done) return undefined
+    if (this.line.length > 0) {
+      const line = this.line
+      this.line = ""
+      const error = this.processLine(line, out)
+      if (error !== undefined || this.done) return error
+    }
+    this.dispatch(out)
+    return undefined
+  }
+
+  private processLine(line: string, out: Array<Sse.Event>): GigaChatError.DecodeError | undefined {
+    if (line.length === 0) {
+      this.dispatch(out)
+      return undefined
+    }
+    if (line.length > this.maxEventSize) return oversize(this.maxEventSize)
+    // Only the first colon separates the field from the value: JSON values are full of colons.
+    const colon = line.indexOf(":")
+    if (colon === 0) return undefined // a comment
+    let field: string
+    let value: string
+    if (colon === -1) {
+      field = line
+      value = ""
+    } else {
+      field = line.slice(0, colon)
+      value = line.slice(line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1)
+    }
+    switch (field) {
+      case "data": {
+        if (this.hasData) {
+          this.data = this.data + "\n" + value
+        } else {
+          this.data = value
+          this.hasData = true
+        }
+        if (this.data.length > this.maxEventSize) return oversize(this.maxEventSize)
+        break
+      }
+      case "event": {
+        this.eventName = value.length === 0 ? undefined : value
+        break
+      }
+        // `id`, `retry` and unknown fields carry nothing the SDK uses; `retry` is deliberately not honoured.
+    }
+    return undefined
+  }
+
+  private dispatch(out: Array<Sse.Event>): void {
+    if (this.hasData) {
+      if (this.data === DONE) {
+        this.done = true
+      } else {
+        out.push({ event: this.eventName, data: this.data })
+      }
+    }
+    this.data = ""
+    this.hasData = false
+    this.eventName = undefined
+  }
+}
+
+type Decoding<In, IE> = Channel.Channel<
+  Chunk.Chunk<Sse.Event>,
+  Chunk.Chunk<In>,
+  IE | GigaChatError.DecodeError,
+  IE,
+  unknown,
+  unknown
+>
+
+const makeChannelWith = <In, IE>(
+  options: Sse.DecodeOptions | undefined,
+  makeDecoder: () => { readonly decode: (input: In) => string; readonly flush: () => string }
+): Decoding<In, IE> =>
+  Channel.suspend(() => {
+    const parser = new Parser(resolveMaxEventSize(options))
+    const decoder = makeDecoder()
+    const emit = (
+      out: Array<Sse.Event>,
+      error: GigaChatError.DecodeError | undefined,
+      next: Decoding<In, IE>
+    ): Decoding<In, IE> => {
+      const rest: Decoding<In, IE> = error !== undefined ? Channel.fail(error) : next
+      return out.length === 0 ? rest : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
+    }
+    const loop: Decoding<In, IE> = Channel.readWithCause({
+      onInput: (inputs: Chunk.Chunk<In>) => {
+        const out: Array<Sse.Event> = []
+        for (const input of inputs) {
+          const error = parser.feed(decoder.decode(input), out)
+          if (error !== undefined) return emit(out, error, Channel.void)
+          // `[DONE]`: stop reading, so the upstream (the HTTP body) is released instead of drained.
+          if (parser.done) return emit(out, undefined, Channel.void)
+        }
+        return emit(out, undefined, loop)
+      },
+      onFailure: (cause: Cause.Cause<IE>) => Channel.failCause(cause),
+      onDone: () => {
+        const out: Array<Sse.Event> = []
+        const error = parser.feed(decoder.flush(), out) ?? parser.end(out)
+        return emit(out, error, Channel.void)
+      }
+    })
+    return loop
+  })
+
+/** @internal */
+export const makeChannel = <E = never>(
+  options?: Sse.DecodeOptions
+): Channel.Channel<
+  Chunk.Chunk<Sse.Event>,
+  Chunk.Chunk<Uint8Array>,
+  E | GigaChatError.DecodeError,
+  E,
+  unknown,
+  unknown
+> =>
+  makeChannelWith<Uint8Array, E>(options, () => {
+    // Non-fatal UTF-8 decoding (invalid bytes become U+FFFD, as the SSE spec asks); `stream: true` keeps a
+    // multi-byte character split across chunks intact. The BOM is removed by the parser for both entry points.
+    const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+    return {
+      decode: (bytes) => decoder.decode(bytes, { stream: true }),
+      flush: () => decoder.decode()
+    }
+  })
+
+/** @internal */
+export const makeTextChannel = <E = never>(
+  options?: Sse.DecodeOptions
+): Channel.Channel<Chunk.Chunk<Sse.Event>, Chunk.Chunk<string>, E | GigaChatError.DecodeError, E, unknown, unknown> =>
+  makeChannelWith<string, E>(options, () => ({ decode: (text) => text, flush: () => "" }))
+
+/** @internal */
+export const decode = (options?: Sse.DecodeOptions) =>
+<E, R>(
+  self: Stream.Stream<Uint8Array, E, R>
+): Stream.Stream<Sse.Event, E | GigaChatError.DecodeError, R> =>
+  Stream.pipeThroughChannel(self, makeChannel<E>(options))
+
+/** @internal */
+export const decodeText = (options?: Sse.DecodeOptions) =>
+<E, R>(
+  self: Stream.Stream<string, E, R>
+): Stream.Stream<Sse.Event, E | GigaChatError.DecodeError, R> =>
+  Stream.pipeThroughChannel(self, makeTextChannel<E>(options))
+
+const lineBreak = /\r\n|\r|\n/
+
+/** @internal */
+export const encode = (event: Sse.Event): string => {
+  let out = ""
+  if (event.event !== undefined && event.event.length > 0) {
+    out += "event: " + event.event.replace(/[\r\n]+/g, " ") + "\n"
+  }
+  for (const line of event.data.split(lineBreak)) {
+    out += "data: " + line + "\n"
+  }
+  return out + "\n"
+}
