@@ -1,0 +1,608 @@
+/**
+ * Schemas of the v1 chat API (`POST /chat/completions`): the `Chat` request, the `ChatCompletion` answer and the
+ * `ChatCompletionChunk`s of its server-sent-event stream, plus `encodeRequest`, which turns a caller's request into
+ * the exact JSON body.
+ *
+ * Wire names are kept as they are on the wire (snake_case). Response schemas ignore unknown fields and accept
+ * unknown enum strings; optional fields accept `null` as "absent", as the server and the Python SDK do.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as GigaChatError from "./GigaChatError.js"
+
+/** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
+const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
+
+const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  identifier: "JsonObject"
+})
+
+/**
+ * The roles the server documents for a v1 message.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const KnownMessagesRole = Schema.Literal(
+  "assistant",
+  "system",
+  "user",
+  "function",
+  "search_result",
+  "function_in_progress"
+)
+
+/**
+ * The role of a message: one of {@link KnownMessagesRole} or any other string the server may add.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MessagesRole = Schema.Union(KnownMessagesRole, Schema.String)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type MessagesRole = typeof MessagesRole.Type
+
+/**
+ * Why the model stopped: `stop`, `length`, `function_call`, `blacklist`, `error` or any other string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FinishReason = Schema.Union(
+  Schema.Literal("stop", "length", "function_call", "blacklist", "error"),
+  Schema.String
+)
+
+/**
+ * A function call made by the model: the function name and its arguments as a JSON object.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FunctionCall = Schema.Struct({
+  name: Schema.String,
+  arguments: optional(JsonObject)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface FunctionCall extends Schema.Schema.Type<typeof FunctionCall> {}
+
+const messagesFields = {
+  role: MessagesRole,
+  /** The text of the message; `""` when absent (the server omits it on function calls). */
+  content: Schema.optionalWith(Schema.String, { default: () => "" }),
+  function_call: optional(FunctionCall),
+  /** The function name, for a message with role `function`. */
+  name: optional(Schema.String),
+  /** Ids of uploaded files attached to the message. */
+  attachments: optional(Schema.Array(Schema.String)),
+  functions_state_id: optional(Schema.String),
+  reasoning_content: optional(Schema.String),
+  id: optional(Schema.Unknown)
+}
+
+/**
+ * A v1 chat message, as sent in a request and as returned in `ChatCompletion.choices[].message`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Messages extends Schema.Struct.Type<typeof messagesFields> {
+  /**
+   * Messages given to the model as context.
+   *
+   * @deprecated the server no longer documents it; kept for compatibility with the Python SDK.
+   */
+  readonly data_for_context?: ReadonlyArray<Messages> | undefined
+}
+
+/**
+ * The wire form of {@link Messages} (`content` may be omitted, optional fields may be `null`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MessagesEncoded extends Schema.Struct.Encoded<typeof messagesFields> {
+  /**
+   * @deprecated the server no longer documents it; kept for compatibility with the Python SDK.
+   */
+  readonly data_for_context?: ReadonlyArray<MessagesEncoded> | null | undefined
+}
+
+/**
+ * A v1 chat message. `role` is required; any role string is accepted on decode. `content` defaults to `""` and is
+ * always sent. `data_for_context` is deprecated.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Messages = Schema.Struct({
+  ...messagesFields,
+  data_for_context: optional(
+    Schema.Array(Schema.suspend((): Schema.Schema<Messages, MessagesEncoded> => Messages))
+  )
+})
+
+/**
+ * The JSON-schema object describing a function's arguments. Known keys are typed; every other JSON-schema key
+ * (`format`, `minimum`, ...) is kept as given. `type` defaults to `"object"`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FunctionParameters = Schema.Struct(
+  {
+    type: Schema.optionalWith(Schema.String, { default: () => "object" }),
+    properties: optional(JsonObject),
+    required: optional(Schema.Array(Schema.String))
+  },
+  JsonObject
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface FunctionParameters extends Schema.Schema.Type<typeof FunctionParameters> {}
+
+/**
+ * An example of a user request and the arguments the function should be called with.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FewShotExample = Schema.Struct({
+  request: Schema.String,
+  params: JsonObject
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface FewShotExample extends Schema.Schema.Type<typeof FewShotExample> {}
+
+/**
+ * A function the model may call.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Function = Schema.Struct({
+  name: Schema.String,
+  description: optional(Schema.String),
+  parameters: optional(FunctionParameters),
+  few_shot_examples: optional(Schema.Array(FewShotExample)),
+  /** JSON schema of the function's result. */
+  return_parameters: optional(JsonObject)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Function extends Schema.Schema.Type<typeof Function> {}
+
+/**
+ * Forces a call of the named function, optionally with some of its arguments fixed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatFunctionCall = Schema.Struct({
+  name: Schema.String,
+  // no `null` here: a plain struct keeps the identifier in validation messages
+  partial_arguments: Schema.optional(JsonObject)
+}).annotations({ identifier: "ChatFunctionCall" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatFunctionCall extends Schema.Schema.Type<typeof ChatFunctionCall> {}
+
+/**
+ * How the model may call functions: `"auto"`, `"none"` or a forced call of one function.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FunctionCallMode = Schema.Union(Schema.Literal("auto", "none"), ChatFunctionCall)
+
+/**
+ * Server-side conversation storage. `assistant_id` or `thread_id` make the server pick the model, so no `model` is
+ * sent then.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Storage = Schema.Struct({
+  is_stateful: Schema.Boolean,
+  limit: optional(Schema.NonNegativeInt),
+  assistant_id: optional(Schema.String),
+  thread_id: optional(Schema.String),
+  metadata: optional(JsonObject)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Storage extends Schema.Schema.Type<typeof Storage> {}
+
+/**
+ * Lets the server pick the most relevant of many `functions` before the model sees them.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FunctionRanker = Schema.Struct({
+  enabled: optional(Schema.Boolean),
+  top_n: optional(Schema.NonNegativeInt)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface FunctionRanker extends Schema.Schema.Type<typeof FunctionRanker> {}
+
+/**
+ * Structured output: the answer must be JSON valid against `schema`. Other keys are passed through.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JsonSchemaResponseFormat = Schema.Struct(
+  {
+    type: Schema.Literal("json_schema"),
+    schema: JsonObject,
+    strict: optional(Schema.Boolean)
+  },
+  JsonObject
+).annotations({ identifier: "JsonSchemaResponseFormat" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface JsonSchemaResponseFormat extends Schema.Schema.Type<typeof JsonSchemaResponseFormat> {}
+
+/**
+ * The `response_format` of a request: {@link JsonSchemaResponseFormat} or any JSON object, sent as given.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ResponseFormat = Schema.Union(JsonSchemaResponseFormat, JsonObject)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ReasoningEffort = Schema.Literal("low", "medium", "high")
+
+/**
+ * A v1 chat request. Numbers are validated (`temperature >= 0`, `0 <= top_p <= 1`, `n >= 1`, `max_tokens >= 0`
+ * ...). `additional_fields` are merged into the body underneath the explicit fields by {@link encodeRequest}.
+ * `stream` is ignored by {@link encodeRequest}: the caller (chat or stream) decides it.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Chat = Schema.Struct({
+  model: optional(Schema.String),
+  messages: Schema.Array(Messages),
+  temperature: optional(Schema.NonNegative),
+  top_p: optional(Schema.Number.pipe(Schema.between(0, 1))),
+  n: optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+  stream: optional(Schema.Boolean),
+  max_tokens: optional(Schema.NonNegativeInt),
+  repetition_penalty: optional(Schema.Positive),
+  /** Seconds between stream chunks; `0` sends tokens as they come. */
+  update_interval: optional(Schema.NonNegative),
+  profanity_check: optional(Schema.Boolean),
+  function_call: optional(FunctionCallMode),
+  functions: optional(Schema.Array(Function)),
+  flags: optional(Schema.Array(Schema.String)),
+  storage: optional(Storage),
+  function_ranker: optional(FunctionRanker),
+  response_format: optional(ResponseFormat),
+  /** Extra top-level body fields; the explicit fields win over them. */
+  additional_fields: optional(JsonObject),
+  reasoning_effort: optional(ReasoningEffort)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Chat extends Schema.Schema.Type<typeof Chat> {}
+
+/**
+ * The wire form of {@link Chat}: message `content` may be omitted and optional fields may be `null`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatEncoded extends Schema.Schema.Encoded<typeof Chat> {}
+
+/**
+ * What a caller may pass as a chat request: a {@link Chat} or its wire form.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChatRequestInput = ChatEncoded
+
+/**
+ * Token counts of one request.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Usage = Schema.Struct({
+  prompt_tokens: Schema.Number,
+  completion_tokens: Schema.Number,
+  total_tokens: Schema.Number,
+  /** Prompt tokens served from the server's cache. */
+  precached_prompt_tokens: optional(Schema.Number)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Usage extends Schema.Schema.Type<typeof Usage> {}
+
+/**
+ * One answer of a `ChatCompletion`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Choices = Schema.Struct({
+  message: Messages,
+  index: Schema.Number,
+  finish_reason: optional(FinishReason)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Choices extends Schema.Schema.Type<typeof Choices> {}
+
+/**
+ * The answer of `POST /chat/completions`. `object` is `chat.completion` (the server also sends `chat.completions`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatCompletion = Schema.Struct({
+  choices: Schema.Array(Choices),
+  /** Unix time in seconds. */
+  created: Schema.Number,
+  model: Schema.String,
+  thread_id: optional(Schema.String),
+  message_id: optional(Schema.String),
+  usage: Usage,
+  object: Schema.String
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCompletion extends Schema.Schema.Type<typeof ChatCompletion> {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCompletionEncoded extends Schema.Schema.Encoded<typeof ChatCompletion> {}
+
+/**
+ * The increment of a message carried by one stream chunk.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatDelta = Schema.Struct({
+  role: optional(MessagesRole),
+  content: optional(Schema.String),
+  reasoning_content: optional(Schema.String),
+  function_call: optional(FunctionCall),
+  functions_state_id: optional(Schema.String)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatDelta extends Schema.Schema.Type<typeof ChatDelta> {}
+
+/**
+ * One choice of a stream chunk.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChoicesChunk = Schema.Struct({
+  delta: ChatDelta,
+  index: Schema.Number,
+  finish_reason: optional(FinishReason)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChoicesChunk extends Schema.Schema.Type<typeof ChoicesChunk> {}
+
+/**
+ * One `data:` event of the v1 chat stream. The last chunk carries `finish_reason` and `usage`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ChatCompletionChunk = Schema.Struct({
+  choices: Schema.Array(ChoicesChunk),
+  /** Unix time in seconds. */
+  created: Schema.Number,
+  model: Schema.String,
+  object: Schema.String,
+  usage: optional(Usage)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCompletionChunk extends Schema.Schema.Type<typeof ChatCompletionChunk> {}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ChatCompletionChunkEncoded extends Schema.Schema.Encoded<typeof ChatCompletionChunk> {}
+
+/**
+ * A request with one user message, for a plain-text prompt.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromPrompt = (text: string): Chat => ({ messages: [{ role: "user", content: text }] })
+
+/**
+ * The client settings that fill in what a request leaves out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestDefaults {
+  readonly model: string | undefined
+  readonly profanityCheck: boolean | undefined
+  readonly flags: ReadonlyArray<string> | undefined
+}
+
+/**
+ * The model used when neither the request nor the client settings name one.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultModel = "GigaChat"
+
+const decodeChat = Schema.decodeUnknown(Chat, { errors: "all" })
+const encodeChat = Schema.encode(Chat, { errors: "all" })
+
+const expectedActual = /^Expected (.*), actual (.*)$/s
+
+/**
+ * One line per offending field. The alternatives of a union (including the `null`/`undefined` that every optional
+ * field accepts) are folded into a single "Expected A | B, actual X".
+ */
+const describeParseError = (error: ParseResult.ParseError): string => {
+  const byPath = new Map<string, Array<string>>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const path = formatPath(issue.path)
+    const messages = byPath.get(path) ?? []
+    if (!messages.includes(issue.message)) messages.push(issue.message)
+    byPath.set(path, messages)
+  }
+  return Array.from(byPath, ([path, messages]) => `${path}: ${foldAlternatives(messages)}`).join("; ")
+}
+
+const foldAlternatives = (messages: ReadonlyArray<string>): string => {
+  const parsed = messages.map((message) => expectedActual.exec(message))
+  if (parsed.length < 2 || parsed.some((match) => match === null)) return messages.join("; ")
+  const matches = parsed as ReadonlyArray<RegExpExecArray>
+  const expected = matches.map((match) => match[1]).filter((e) => e !== "null" && e !== "undefined")
+  return `Expected ${expected.length > 0 ? expected.join(" | ") : "a value"}, actual ${matches[0][2]}`
+}
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.length === 0 ?
+    "request" :
+    path.reduce<string>(
+      (acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`,
+      ""
+    )
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> => {
+  if (typeof u !== "object" || u === null) return false
+  const proto = Object.getPrototypeOf(u)
+  return proto === Object.prototype || proto === null
+}
+
+/** Removes `undefined` values at any depth, so the body is exactly what JSON will carry. */
+const dropUndefined = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(dropUndefined)
+  if (!isPlainObject(u)) return u
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(u)) {
+    if (value !== undefined) out[key] = dropUndefined(value)
+  }
+  return out
+}
+
+const withDefaults = (chat: Chat, defaults: RequestDefaults): Chat => {
+  const serverPicksModel = Boolean(chat.storage?.assistant_id) || Boolean(chat.storage?.thread_id)
+  return {
+    ...chat,
+    ...(!chat.model && !serverPicksModel ? { model: defaults.model ?? defaultModel } : {}),
+    ...(chat.profanity_check === undefined && defaults.profanityCheck !== undefined
+      ? { profanity_check: defaults.profanityCheck }
+      : {}),
+    ...(chat.flags === undefined && defaults.flags !== undefined ? { flags: defaults.flags } : {})
+  }
+}
+
+/**
+ * Validates a chat request and builds the exact JSON body of `POST /chat/completions`:
+ *
+ * - an invalid request (a message without `role`, `temperature < 0`, `n < 1`, a negative `max_tokens`, ...) fails
+ *   with `InvalidRequestError`, whose description names each offending field (`messages[0].role: is missing`);
+ * - `undefined` and `null` fields are left out; message `content` is always sent (`""` by default);
+ * - `model` becomes `defaults.model ?? "GigaChat"` when the request has none, unless `storage.assistant_id` or
+ *   `storage.thread_id` is set; `profanity_check` and `flags` come from `defaults` when the request has none;
+ * - `additional_fields` are merged underneath: they never replace an explicit (or defaulted) field;
+ * - `"stream": true` is added when `stream` is true; otherwise the body has no `stream` field.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodeRequest = (
+  request: ChatRequestInput,
+  defaults: RequestDefaults,
+  stream: boolean
+): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
+  decodeChat(request).pipe(
+    Effect.flatMap((chat) => encodeChat(withDefaults(chat, defaults))),
+    Effect.mapError((error) =>
+      new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
+    ),
+    Effect.map((encoded) => {
+      const { additional_fields, stream: _stream, ...explicit } = dropUndefined(encoded) as Record<string, unknown>
+      const body: Record<string, unknown> = explicit
+      if (isPlainObject(additional_fields)) {
+        for (const [key, value] of Object.entries(additional_fields)) {
+          if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
+        }
+      }
+      if (stream) body.stream = true
+      return body
+    })
+  )
