@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -465,4 +466,51 @@ export const fromResponse = (info: ResponseInfo, now: number = Date.now()): Stat
         ? new ServerError(fields, options)
         : new ResponseError(fields, options)
   }
+}
+
+/**
+ * Maps a failure of the platform's `HttpClient` (no usable response) to a `TransportError`, or to an
+ * `InvalidRequestError` when the request itself could not be built (bad URL, body that does not encode).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromHttpClientError = (
+  error: HttpClientError.HttpClientError,
+  method: string,
+  url: string
+): TransportError | InvalidRequestError | DecodeError => {
+  if (error._tag === "RequestError") {
+    if (error.reason === "Transport") {
+      return new TransportError({
+        method,
+        url,
+        description: internal.describeCause(error.cause) ?? error.description ?? "the request failed",
+        cause: error.cause
+      }, { disableValidation: true })
+    }
+    return new InvalidRequestError({
+      description: `${error.reason === "InvalidUrl" ? "invalid URL" : "the body could not be encoded"}: ${url}${
+        error.description === undefined ? "" : ` (${error.description})`
+      }`,
+      cause: error.cause
+    }, { disableValidation: true })
+  }
+  // A response arrived but its body could not be read: the connection broke while the body was streaming.
+  if (error.reason === "Decode" || error.reason === "EmptyBody") {
+    return new TransportError({
+      method,
+      url,
+      description: `the response body could not be read: ${
+        internal.describeCause(error.cause) ?? error.description ?? error.reason
+      }`,
+      cause: error.cause
+    }, { disableValidation: true })
+  }
+  return new DecodeError({
+    method,
+    url,
+    description: error.description ?? `unexpected response status ${error.response.status}`,
+    cause: error.cause
+  }, { disableValidation: true })
 }

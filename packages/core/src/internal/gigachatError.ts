@@ -73,3 +73,22 @@ export const responseMessage = (self: {
   const id = self.requestId === undefined ? "" : ` [x-request-id ${self.requestId}]`
   return `${self.status} ${self.method} ${self.url}${id}${detail === "" ? "" : `: ${detail}`}`
 }
+
+/**
+ * A one-line description of a network failure: the error code (ECONNREFUSED, UND_ERR_SOCKET, ...) and message,
+ * looking through `cause` chains as undici and fetch nest them.
+ *
+ * @internal
+ */
+export const describeCause = (cause: unknown): string | undefined => {
+  const parts: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const code = "code" in current && typeof current.code === "string" ? current.code : undefined
+    const message = "message" in current && typeof current.message === "string" ? current.message : undefined
+    const text = [code, message].filter((part) => part !== undefined && part !== "").join(" ")
+    if (text !== "" && !parts.includes(text)) parts.push(text)
+    current = "cause" in current ? current.cause : undefined
+  }
+  return parts.length === 0 ? undefined : parts.join(": ")
+}

@@ -1,0 +1,62 @@
+/**
+ * Access tokens for the GigaChat API. The token source follows the Python SDK's priority: an explicit access token
+ * (until the server rejects it), then OAuth credentials, then user and password; with none of them no token is sent
+ * (mTLS). Tokens are cached, refreshed before they expire, and fetched once for any number of concurrent callers.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import type * as AccessToken from "./AccessToken.js"
+import type * as GigaChatConfig from "./GigaChatConfig.js"
+import type * as GigaChatError from "./GigaChatError.js"
+import * as internal from "./internal/auth.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * The token for the next API call: the cached one while it is valid for longer than the expiry buffer, else a
+   * new one (one request for all concurrent callers). `None` when no token source is configured.
+   */
+  readonly token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError>
+  /**
+   * Drops a token the server rejected with 401. Returns true when a new token can be fetched, so the call may be
+   * tried once more; false when the rejected token was the only source (an explicit access token alone).
+   */
+  readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<boolean>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Auth extends Context.Tag("@effect-gigachat/core/Auth")<Auth, Service>() {}
+
+/**
+ * Builds the token cache. Token requests are forked into the given scope, so an interrupted caller never leaves
+ * the other waiters without an answer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<
+  Service,
+  never,
+  GigaChatConfig.GigaChatConfig | HttpClient.HttpClient | Scope.Scope
+> = internal.make
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<Auth, never, GigaChatConfig.GigaChatConfig | HttpClient.HttpClient> = Layer.scoped(
+  Auth,
+  make
+)

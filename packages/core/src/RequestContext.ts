@@ -1,0 +1,185 @@
+/**
+ * Fiber-local request headers: session, request, client, service, operation, trace and agent ids, a verbatim
+ * `Authorization` value and arbitrary extra headers. They apply to every API call made inside the wrapped effect
+ * (and to `POST /token`), never to the OAuth request, and never leak into concurrent fibers.
+ *
+ * Precedence on the wire: the SDK's own token < `withAuthorization` < `withHeaders`.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import type * as Redacted from "effect/Redacted"
+import type * as Stream from "effect/Stream"
+import * as internal from "./internal/requestContext.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestContext {
+  readonly sessionId?: string | undefined
+  readonly requestId?: string | undefined
+  readonly clientId?: string | undefined
+  readonly serviceId?: string | undefined
+  readonly operationId?: string | undefined
+  readonly traceId?: string | undefined
+  readonly agentId?: string | undefined
+  /** A full `Authorization` value (e.g. `Bearer ...`); when set the SDK fetches no token of its own. */
+  readonly authorization?: Redacted.Redacted<string> | undefined
+  /** Extra headers, applied last: they win over everything else. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+}
+
+/**
+ * The context of the current fiber.
+ *
+ * @since 0.1.0
+ * @category fiber refs
+ */
+export const currentRequestContext: FiberRef.FiberRef<RequestContext> = internal.currentRequestContext
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get: Effect.Effect<RequestContext> = FiberRef.get(currentRequestContext)
+
+/**
+ * Runs an effect with `X-Session-ID` set (GigaChat caches the context of a session).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withSessionId: {
+  (sessionId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, sessionId: string): Effect.Effect<A, E, R>
+} = internal.withField("sessionId")
+
+/**
+ * Runs an effect with `X-Request-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withRequestId: {
+  (requestId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, requestId: string): Effect.Effect<A, E, R>
+} = internal.withField("requestId")
+
+/**
+ * Runs an effect with `X-Client-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withClientId: {
+  (clientId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, clientId: string): Effect.Effect<A, E, R>
+} = internal.withField("clientId")
+
+/**
+ * Runs an effect with `X-Service-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withServiceId: {
+  (serviceId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, serviceId: string): Effect.Effect<A, E, R>
+} = internal.withField("serviceId")
+
+/**
+ * Runs an effect with `X-Operation-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withOperationId: {
+  (operationId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, operationId: string): Effect.Effect<A, E, R>
+} = internal.withField("operationId")
+
+/**
+ * Runs an effect with `X-Trace-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withTraceId: {
+  (traceId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, traceId: string): Effect.Effect<A, E, R>
+} = internal.withField("traceId")
+
+/**
+ * Runs an effect with `X-Agent-ID` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withAgentId: {
+  (agentId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, agentId: string): Effect.Effect<A, E, R>
+} = internal.withField("agentId")
+
+/**
+ * Runs an effect with a verbatim `Authorization` header; the SDK then fetches and refreshes no token itself.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withAuthorization: {
+  (authorization: Redacted.Redacted<string> | string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, authorization: Redacted.Redacted<string> | string): Effect.Effect<A, E, R>
+} = internal.withAuthorization
+
+/**
+ * Runs an effect with extra headers, merged over those already set. They win over every other header.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withHeaders: {
+  (headers: Readonly<Record<string, string>>): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, headers: Readonly<Record<string, string>>): Effect.Effect<A, E, R>
+} = internal.withHeaders
+
+/**
+ * Runs an effect with several context values at once.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withContext: {
+  (context: RequestContext): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, context: RequestContext): Effect.Effect<A, E, R>
+} = internal.withContext
+
+/**
+ * Runs a stream with context values, for streams built outside the effect that consumes them.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withContextStream: {
+  (context: RequestContext): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R>
+  <A, E, R>(self: Stream.Stream<A, E, R>, context: RequestContext): Stream.Stream<A, E, R>
+} = internal.withContextStream
+
+/**
+ * The headers a context contributes, with their wire names (`X-Session-ID`, ...). `Authorization` is included
+ * only when set with `withAuthorization` or `withHeaders`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const toHeaders: (context: RequestContext) => Record<string, string> = internal.toHeaders
+
+/**
+ * Does the context carry its own `Authorization` (through `withAuthorization` or `withHeaders`)? Then the SDK
+ * fetches no token.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const hasAuthorization: (context: RequestContext) => boolean = internal.hasAuthorization

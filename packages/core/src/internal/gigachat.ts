@@ -1,0 +1,438 @@
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as JSONSchema from "effect/JSONSchema"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as AccessToken from "../AccessToken.js"
+import * as AiCheck from "../AiCheck.js"
+import * as Auth from "../Auth.js"
+import * as Balance from "../Balance.js"
+import * as Chat from "../Chat.js"
+import * as Embeddings from "../Embeddings.js"
+import * as Files from "../Files.js"
+import * as Functions from "../Functions.js"
+import type * as GigaChat from "../GigaChat.js"
+import * as GigaChatConfig from "../GigaChatConfig.js"
+import * as GigaChatError from "../GigaChatError.js"
+import * as HttpTransport from "../HttpTransport.js"
+import * as Models from "../Models.js"
+import type * as Sse from "../Sse.js"
+import * as Tokens from "../Tokens.js"
+import * as XHeaders from "../XHeaders.js"
+
+const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
+
+/** Embeddings never use the chat model of the settings, as in the Python SDK. */
+const defaultEmbeddingsModel = "Embeddings"
+
+const toList = (input: string | ReadonlyArray<string>): ReadonlyArray<string> =>
+  typeof input === "string" ? [input] : input
+
+/** Arrays (the token counts) keep being arrays, with `xHeaders` as an extra property. */
+const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeaders<A> =>
+  (Array.isArray(decoded.value)
+    ? Object.assign(decoded.value.slice(), { xHeaders: decoded.xHeaders })
+    : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
+
+const pathSegment = (id: string) => encodeURIComponent(id)
+
+/**
+ * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
+ * failure in the middle of a stream.
+ *
+ * @internal
+ */
+export const streamFailure = (
+  json: unknown,
+  data: string,
+  method: string,
+  url: string
+): GigaChatError.GigaChatError | undefined => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined
+  const record = json as Record<string, unknown>
+  if (typeof record.status !== "number" || !("message" in record) || "choices" in record || "messages" in record) {
+    return undefined
+  }
+  return GigaChatError.fromResponse({ status: record.status, method, url, body: data, headers: {} })
+}
+
+/**
+ * Parses one event's JSON, recognising an error object sent in place of a chunk.
+ *
+ * @internal
+ */
+export const parseEvent = (
+  event: Sse.Event,
+  method: string,
+  url: string
+): Effect.Effect<unknown, GigaChatError.GigaChatError> =>
+  Effect.suspend(() => {
+    let json: unknown
+    try {
+      json = JSON.parse(event.data)
+    } catch (cause) {
+      return Effect.fail(
+        new GigaChatError.DecodeError({
+          method,
+          url,
+          description: "a stream event is not valid JSON",
+          body: event.data.slice(0, 500),
+          cause
+        }, { disableValidation: true })
+      )
+    }
+    const failure = streamFailure(json, event.data, method, url)
+    return failure === undefined ? Effect.succeed(json) : Effect.fail(failure)
+  })
+
+/** @internal */
+export const chunkMismatch = (error: ParseResult.ParseError, data: string, method: string, url: string) =>
+  new GigaChatError.DecodeError({
+    method,
+    url,
+    description: `a stream event does not have the expected shape: ${
+      ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 2000)
+    }`,
+    body: data.slice(0, 500),
+    cause: error
+  }, { disableValidation: true })
+
+/** @internal */
+export const responseFormatSchema = <A, I>(schema: Schema.Schema<A, I>): Record<string, unknown> => {
+  const { $schema: _, ...jsonSchema } = JSONSchema.make(schema) as unknown as Record<string, unknown>
+  return jsonSchema
+}
+
+/** @internal */
+export const parseContent = <A, I>(
+  schema: Schema.Schema<A, I>,
+  content: string,
+  completion: unknown
+): Effect.Effect<A, GigaChatError.DecodeError> =>
+  Effect.suspend(() => {
+    let json: unknown
+    try {
+      json = JSON.parse(content)
+    } catch (cause) {
+      return Effect.fail(
+        new GigaChatError.DecodeError({
+          description: "the answer is not valid JSON",
+          body: content.slice(0, 500),
+          cause
+        }, { disableValidation: true })
+      )
+    }
+    return Schema.decodeUnknown(schema)(json).pipe(
+      Effect.mapError((error) =>
+        new GigaChatError.DecodeError({
+          description: `the answer does not match the schema: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
+          body: content.slice(0, 500),
+          cause: { error, completion }
+        }, { disableValidation: true })
+      )
+    )
+  })
+
+const mimeTypes: Readonly<Record<string, string>> = {
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  tiff: "image/tiff",
+  bmp: "image/bmp",
+  pdf: "application/pdf",
+  txt: "text/plain",
+  md: "text/markdown",
+  html: "text/html",
+  csv: "text/csv",
+  json: "application/json",
+  doc: "application/msword",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  epub: "application/epub+zip",
+  ppt: "application/vnd.ms-powerpoint",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  ogg: "audio/ogg",
+  m4a: "audio/mp4"
+}
+
+const guessMimeType = (filename: string): string => {
+  const extension = filename.slice(filename.lastIndexOf(".") + 1).toLowerCase()
+  return mimeTypes[extension] ?? "application/octet-stream"
+}
+
+/** @internal */
+export const make = Effect.gen(function*() {
+  const config = yield* GigaChatConfig.GigaChatConfig
+  const transport = yield* HttpTransport.HttpTransport
+  const auth = yield* Auth.Auth
+  const defaults: Chat.RequestDefaults = {
+    model: config.model,
+    profanityCheck: config.profanityCheck,
+    flags: config.flags
+  }
+
+  const chatBody = (request: GigaChat.ChatInput, stream: boolean) =>
+    Chat.encodeRequest(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
+
+  const chat = (request: GigaChat.ChatInput) =>
+    chatBody(request, false).pipe(
+      Effect.flatMap((body) =>
+        transport.json(
+          HttpClientRequest.post("/chat/completions", { body: HttpBody.unsafeJson(body) }),
+          Chat.ChatCompletion
+        )
+      ),
+      Effect.map(withXHeaders),
+      Effect.tap((completion) =>
+        Effect.annotateCurrentSpan({
+          "gen_ai.response.model": completion.model,
+          "gen_ai.usage.input_tokens": completion.usage.prompt_tokens,
+          "gen_ai.usage.output_tokens": completion.usage.completion_tokens
+        })
+      ),
+      Effect.withSpan("GigaChat.chat", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
+    )
+
+  const stream = (request: GigaChat.ChatInput) =>
+    Stream.unwrap(
+      chatBody(request, true).pipe(
+        Effect.flatMap((body) =>
+          transport.events(HttpClientRequest.post("/chat/completions", { body: HttpBody.unsafeJson(body) }))
+        ),
+        Effect.map(({ events, xHeaders }) => {
+          const method = "POST"
+          const url = GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions")
+          return Stream.mapEffect(events, (event) =>
+            Effect.flatMap(parseEvent(event, method, url), (json) =>
+              decodeChunk(json).pipe(
+                Effect.mapError((error) =>
+                  chunkMismatch(error, event.data, method, url)
+                ),
+                Effect.map((chunk) => XHeaders.attach(chunk, xHeaders))
+              )))
+        }),
+        Effect.withSpan("GigaChat.stream", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
+      )
+    )
+
+  const chatParse = <A, I>(
+    request: GigaChat.ChatInput,
+    schema: Schema.Schema<A, I>,
+    options?: GigaChat.ParseOptions
+  ) => {
+    const base = typeof request === "string" ? Chat.fromPrompt(request) : request
+    const withFormat: Chat.ChatRequestInput = {
+      ...base,
+      response_format: { type: "json_schema", schema: responseFormatSchema(schema), strict: options?.strict ?? true }
+    }
+    return Effect.flatMap(chat(withFormat), (completion): Effect.Effect<
+      GigaChat.Parsed<A, XHeaders.WithXHeaders<Chat.ChatCompletion>>,
+      GigaChatError.GigaChatError
+    > => {
+      const choice = completion.choices[0]
+      if (choice === undefined) {
+        return Effect.fail(new GigaChatError.DecodeError({ description: "the response has no choices" }))
+      }
+      if (choice.finish_reason === "length") {
+        return Effect.fail(new GigaChatError.LengthFinishReasonError({ completion }, { disableValidation: true }))
+      }
+      return Effect.map(parseContent(schema, choice.message.content, completion), (parsed) => ({ completion, parsed }))
+    }).pipe(Effect.withSpan("GigaChat.chatParse"))
+  }
+
+  const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
+    transport.json(
+      HttpClientRequest.post("/embeddings", {
+        body: HttpBody.unsafeJson({ input: toList(texts), model: options?.model ?? defaultEmbeddingsModel })
+      }),
+      Embeddings.Embeddings
+    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.embeddings"))
+
+  const tokensCount = (input: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
+    transport.json(
+      HttpClientRequest.post("/tokens/count", {
+        body: HttpBody.unsafeJson({ model: options?.model ?? config.model ?? Chat.defaultModel, input: toList(input) })
+      }),
+      Tokens.TokensCountList
+    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.tokensCount"))
+
+  const getModels = () =>
+    transport.json(HttpClientRequest.get("/models"), Models.Models).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.getModels")
+    )
+
+  const getModel = (id: string) =>
+    transport.json(HttpClientRequest.get(`/models/${pathSegment(id)}`), Models.Model).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.getModel", { attributes: { model: id } })
+    )
+
+  const getBalance = () =>
+    transport.json(HttpClientRequest.get("/balance"), Balance.Balance).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.getBalance")
+    )
+
+  const checkAi = (text: string, model: string) =>
+    transport.json(
+      HttpClientRequest.post("/ai/check", { body: HttpBody.unsafeJson({ input: text, model }) }),
+      AiCheck.AiCheckResult
+    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.checkAi", { attributes: { model } }))
+
+  const uploadFile = (upload: GigaChat.UploadFile) =>
+    Effect.suspend(() => {
+      const type = upload.mimeType ??
+        (upload.file instanceof Blob && upload.file.type !== "" ? upload.file.type : guessMimeType(upload.filename))
+      const blob = upload.file instanceof Blob
+        ? (upload.file.type === type ? upload.file : new Blob([upload.file], { type }))
+        : new Blob([upload.file as Uint8Array<ArrayBuffer>], { type })
+      const form = new FormData()
+      form.append("file", blob, upload.filename)
+      form.append("purpose", upload.purpose ?? "general")
+      return transport.json(HttpClientRequest.post("/files", { body: HttpBody.formData(form) }), Files.UploadedFile)
+    }).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.uploadFile"))
+
+  const getFile = (id: string) =>
+    transport.json(HttpClientRequest.get(`/files/${pathSegment(id)}`), Files.UploadedFile).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.getFile")
+    )
+
+  const getFiles = () =>
+    transport.json(HttpClientRequest.get("/files"), Files.UploadedFiles).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.getFiles")
+    )
+
+  const deleteFile = (id: string) =>
+    transport.json(HttpClientRequest.post(`/files/${pathSegment(id)}/delete`), Files.DeletedFile).pipe(
+      Effect.map(withXHeaders),
+      Effect.withSpan("GigaChat.deleteFile")
+    )
+
+  const getFileContent = (id: string) =>
+    transport.bytes(
+      HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "*/*" } })
+    ).pipe(Effect.withSpan("GigaChat.getFileContent"))
+
+  const getImage = (id: string) =>
+    transport.bytes(
+      HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "application/jpg" } })
+    ).pipe(
+      Effect.map(({ bytes, xHeaders }) =>
+        XHeaders.attach({ content: Buffer.from(bytes).toString("base64") }, xHeaders)
+      ),
+      Effect.withSpan("GigaChat.getImage")
+    )
+
+  const functionsConvert = (openapi: string) =>
+    transport.json(
+      HttpClientRequest.post("/functions/convert", { body: HttpBody.text(openapi, "text/plain") }),
+      Functions.OpenApiFunctions
+    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.functionsConvert"))
+
+  const getToken = () => auth.token.pipe(Effect.withSpan("GigaChat.getToken"))
+
+  return {
+    chat,
+    stream,
+    chatParse,
+    embeddings,
+    tokensCount,
+    getModels,
+    getModel,
+    getBalance,
+    checkAi,
+    uploadFile,
+    getFile,
+    getFiles,
+    deleteFile,
+    getFileContent,
+    getImage,
+    functionsConvert,
+    getToken
+  } satisfies GigaChat.Service
+})
+
+const requestModel = (request: GigaChat.ChatInput, config: GigaChatConfig.Service): string =>
+  (typeof request === "object" && typeof request.model === "string" ? request.model : undefined) ??
+    config.model ?? Chat.defaultModel
+
+/** @internal */
+export const streamText = <E, R>(self: Stream.Stream<Chat.ChatCompletionChunk, E, R>): Stream.Stream<string, E, R> =>
+  Stream.filterMap(self, (chunk) => {
+    const content = chunk.choices[0]?.delta.content
+    return content === undefined || content === null || content === "" ? Option.none() : Option.some(content)
+  })
+
+/** @internal */
+export const accumulate = (
+  chunks: Iterable<XHeaders.WithXHeaders<Chat.ChatCompletionChunk> | Chat.ChatCompletionChunk>
+): XHeaders.WithXHeaders<Chat.ChatCompletion> => {
+  const choices = new Map<number, {
+    role: string
+    content: string
+    reasoning: string | undefined
+    functionCall: Chat.FunctionCall | undefined
+    functionsStateId: string | undefined
+    finishReason: string | undefined
+  }>()
+  let created = 0
+  let model = ""
+  let object = "chat.completion"
+  let usage: Chat.Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
+  let xHeaders: XHeaders.XHeaders = XHeaders.empty
+  for (const chunk of chunks) {
+    created = chunk.created
+    model = chunk.model
+    object = chunk.object
+    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
+    if ("xHeaders" in chunk) xHeaders = chunk.xHeaders
+    for (const choice of chunk.choices) {
+      const state = choices.get(choice.index) ?? {
+        role: "assistant",
+        content: "",
+        reasoning: undefined,
+        functionCall: undefined,
+        functionsStateId: undefined,
+        finishReason: undefined
+      }
+      const delta = choice.delta
+      if (delta.role) state.role = delta.role
+      if (delta.content) state.content += delta.content
+      if (delta.reasoning_content) state.reasoning = (state.reasoning ?? "") + delta.reasoning_content
+      if (delta.function_call) state.functionCall = delta.function_call
+      if (delta.functions_state_id) state.functionsStateId = delta.functions_state_id
+      if (choice.finish_reason) state.finishReason = choice.finish_reason
+      choices.set(choice.index, state)
+    }
+  }
+  return {
+    choices: Array.from(choices, ([index, state]) => ({
+      index,
+      message: {
+        role: state.role,
+        content: state.content,
+        ...(state.reasoning !== undefined ? { reasoning_content: state.reasoning } : {}),
+        ...(state.functionCall !== undefined ? { function_call: state.functionCall } : {}),
+        ...(state.functionsStateId !== undefined ? { functions_state_id: state.functionsStateId } : {})
+      },
+      ...(state.finishReason !== undefined ? { finish_reason: state.finishReason } : {})
+    })).sort((a, b) => a.index - b.index),
+    created,
+    model,
+    object,
+    usage,
+    xHeaders
+  }
+}
+
+/** Keeps the token Schema reachable for `getToken` callers that decode stored tokens. @internal */
+export const accessTokenSchema = AccessToken.AccessToken

@@ -1,0 +1,133 @@
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import type { Options, Service } from "../GigaChatConfig.js"
+
+const secret = (value: Redacted.Redacted<string> | string | undefined) =>
+  value === undefined || Redacted.isRedacted(value) ? value : Redacted.make(value)
+
+/** @internal */
+export const resolve = (base: Service, options: Options): Service => {
+  const pick = <K extends keyof Options>(key: K): Exclude<Options[K], undefined> | undefined =>
+    options[key] as Exclude<Options[K], undefined> | undefined
+  return {
+    baseUrl: pick("baseUrl") ?? base.baseUrl,
+    authUrl: pick("authUrl") ?? base.authUrl,
+    credentials: secret(pick("credentials")) ?? base.credentials,
+    scope: pick("scope") ?? base.scope,
+    accessToken: secret(pick("accessToken")) ?? base.accessToken,
+    model: pick("model") ?? base.model,
+    profanityCheck: pick("profanityCheck") ?? base.profanityCheck,
+    user: pick("user") ?? base.user,
+    password: secret(pick("password")) ?? base.password,
+    timeout: options.timeout === undefined ? base.timeout : Duration.decode(options.timeout),
+    verifySslCerts: pick("verifySslCerts") ?? base.verifySslCerts,
+    caBundleFile: pick("caBundleFile") ?? base.caBundleFile,
+    certFile: pick("certFile") ?? base.certFile,
+    keyFile: pick("keyFile") ?? base.keyFile,
+    keyFilePassword: secret(pick("keyFilePassword")) ?? base.keyFilePassword,
+    flags: pick("flags") ?? base.flags,
+    maxConnections: pick("maxConnections") ?? base.maxConnections,
+    // The Python SDK treats a negative count as "retrying disabled".
+    maxRetries: Math.max(0, pick("maxRetries") ?? base.maxRetries),
+    retryBackoffFactor: pick("retryBackoffFactor") ?? base.retryBackoffFactor,
+    retryOnStatusCodes: pick("retryOnStatusCodes") ?? base.retryOnStatusCodes,
+    maxRetryAfter: options.maxRetryAfter === undefined ? base.maxRetryAfter : Duration.decode(options.maxRetryAfter),
+    tokenExpiryBuffer: options.tokenExpiryBuffer === undefined
+      ? base.tokenExpiryBuffer
+      : Duration.decode(options.tokenExpiryBuffer),
+    chatCompletionsUrl: pick("chatCompletionsUrl") ?? base.chatCompletionsUrl,
+    maxSseEventSize: pick("maxSseEventSize") ?? base.maxSseEventSize,
+    retrySchedule: pick("retrySchedule") ?? base.retrySchedule
+  }
+}
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), (option) => option._tag === "Some" ? option.value : undefined)
+
+const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
+
+const nonNegative = (name: string, kind: "integer" | "number") =>
+  Config.mapOrFail(
+    kind === "integer" ? Config.integer(name) : Config.number(name),
+    (n) => n >= 0 ? Either.right(n) : Either.left(invalid(name, `Expected a non-negative ${kind}, but received ${n}`))
+  )
+
+const seconds = (name: string) => Config.map(nonNegative(name, "number"), (n) => Duration.millis(Math.round(n * 1000)))
+
+/** Accepts a JSON array (as the Python SDK does) or a comma separated list. */
+const list = <A>(name: string, parse: (item: unknown) => A | undefined, what: string) =>
+  Config.mapOrFail(Config.string(name), (raw): Either.Either<ReadonlyArray<A>, ConfigError.ConfigError> => {
+    const text = raw.trim()
+    let items: ReadonlyArray<unknown>
+    if (text.startsWith("[")) {
+      try {
+        const json: unknown = JSON.parse(text)
+        if (!Array.isArray(json)) return Either.left(invalid(name, `Expected a JSON array of ${what}`))
+        items = json
+      } catch {
+        return Either.left(invalid(name, `Expected a JSON array or a comma separated list of ${what}`))
+      }
+    } else {
+      items = text === "" ? [] : text.split(",").map((item) => item.trim())
+    }
+    const out: Array<A> = []
+    for (const item of items) {
+      const parsed = parse(item)
+      if (parsed === undefined) {
+        return Either.left(invalid(name, `Expected a list of ${what}, but received ${JSON.stringify(item)}`))
+      }
+      out.push(parsed)
+    }
+    return Either.right(out)
+  })
+
+const statusCode = (item: unknown): number | undefined => {
+  const n = typeof item === "number" ? item : typeof item === "string" && item !== "" ? Number(item) : NaN
+  return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined
+}
+
+const flag = (item: unknown): string | undefined => typeof item === "string" && item !== "" ? item : undefined
+
+/** @internal */
+export const config: Config.Config<Options> = Config.all({
+  baseUrl: optional(Config.string("GIGACHAT_BASE_URL")),
+  authUrl: optional(Config.string("GIGACHAT_AUTH_URL")),
+  credentials: optional(Config.redacted("GIGACHAT_CREDENTIALS")),
+  scope: optional(Config.string("GIGACHAT_SCOPE")),
+  accessToken: optional(Config.redacted("GIGACHAT_ACCESS_TOKEN")),
+  model: optional(Config.string("GIGACHAT_MODEL")),
+  profanityCheck: optional(Config.boolean("GIGACHAT_PROFANITY_CHECK")),
+  user: optional(Config.string("GIGACHAT_USER")),
+  password: optional(Config.redacted("GIGACHAT_PASSWORD")),
+  timeout: optional(seconds("GIGACHAT_TIMEOUT")),
+  verifySslCerts: optional(Config.boolean("GIGACHAT_VERIFY_SSL_CERTS")),
+  caBundleFile: optional(Config.string("GIGACHAT_CA_BUNDLE_FILE")),
+  certFile: optional(Config.string("GIGACHAT_CERT_FILE")),
+  keyFile: optional(Config.string("GIGACHAT_KEY_FILE")),
+  keyFilePassword: optional(Config.redacted("GIGACHAT_KEY_FILE_PASSWORD")),
+  flags: optional(list("GIGACHAT_FLAGS", flag, "flags")),
+  maxConnections: optional(nonNegative("GIGACHAT_MAX_CONNECTIONS", "integer")),
+  maxRetries: optional(Config.integer("GIGACHAT_MAX_RETRIES")),
+  retryBackoffFactor: optional(nonNegative("GIGACHAT_RETRY_BACKOFF_FACTOR", "number")),
+  retryOnStatusCodes: optional(list("GIGACHAT_RETRY_ON_STATUS_CODES", statusCode, "HTTP status codes")),
+  maxRetryAfter: optional(seconds("GIGACHAT_MAX_RETRY_AFTER")),
+  tokenExpiryBuffer: optional(Config.map(nonNegative("GIGACHAT_TOKEN_EXPIRY_BUFFER_MS", "integer"), Duration.millis)),
+  chatCompletionsUrl: optional(Config.string("GIGACHAT_CHAT_COMPLETIONS_URL")),
+  maxSseEventSize: optional(nonNegative("GIGACHAT_MAX_SSE_EVENT_SIZE", "integer"))
+})
+
+const versionedPath = /^\/(api\/)?v\d+(\/|$)/
+const absoluteUrl = /^[a-z][a-z0-9+.-]*:\/\//i
+const originOf = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)/i
+
+/** @internal */
+export const resolveUrl = (baseUrl: string, path: string): string => {
+  if (absoluteUrl.test(path)) return path
+  const origin = originOf.exec(baseUrl)?.[1]
+  if (origin !== undefined && versionedPath.test(path)) return `${origin}${path}`
+  const prefix = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl
+  return `${prefix}/${path.startsWith("/") ? path.slice(1) : path}`
+}

@@ -1,0 +1,296 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Random from "effect/Random"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as AccessToken from "../AccessToken.js"
+import * as Auth from "../Auth.js"
+import * as GigaChatConfig from "../GigaChatConfig.js"
+import * as GigaChatError from "../GigaChatError.js"
+import type * as HttpTransport from "../HttpTransport.js"
+import * as RequestContext from "../RequestContext.js"
+import * as Sse from "../Sse.js"
+import * as XHeaders from "../XHeaders.js"
+
+const maxErrorBody = 64 * 1024
+const maxBackoff = Duration.seconds(60)
+
+/** @internal */
+export const isRetryable = (config: GigaChatConfig.Service) => (error: GigaChatError.GigaChatError): boolean => {
+  switch (error._tag) {
+    case "RateLimitError":
+    case "ServerError":
+    case "TransportError":
+    case "TimeoutError":
+      return true
+    case "DecodeError":
+    case "InvalidRequestError":
+    case "LengthFinishReasonError":
+      return false
+    default:
+      return config.retryOnStatusCodes.includes(error.status)
+  }
+}
+
+const backoff = (config: GigaChatConfig.Service, error: GigaChatError.GigaChatError, attempt: number) => {
+  if (error._tag === "RateLimitError" && error.retryAfter !== undefined) {
+    return Effect.succeed(Duration.min(error.retryAfter, config.maxRetryAfter))
+  }
+  return Effect.map(Random.nextRange(0, 0.5), (jitter) =>
+    Duration.min(
+      Duration.millis(Math.round((config.retryBackoffFactor * 2 ** attempt + jitter) * 1000)),
+      maxBackoff
+    ))
+}
+
+/** @internal */
+export const retrySchedule = (
+  config: GigaChatConfig.Service
+): Schedule.Schedule<unknown, GigaChatError.GigaChatError> => {
+  const retryable = Schedule.recurWhile(isRetryable(config))
+  if (config.retrySchedule !== undefined) return Schedule.intersect(retryable, config.retrySchedule)
+  return Schedule.identity<GigaChatError.GigaChatError>().pipe(
+    Schedule.intersect(Schedule.recurs(config.maxRetries)),
+    Schedule.addDelayEffect(([error, attempt]) => backoff(config, error, attempt)),
+    Schedule.intersect(retryable)
+  )
+}
+
+/** @internal */
+export const failResponse = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, GigaChatError.GigaChatError> =>
+  readPrefix(response, maxErrorBody).pipe(
+    Effect.flatMap((body) =>
+      Effect.fail(GigaChatError.fromResponse({
+        status: response.status,
+        method: response.request.method,
+        url: response.request.url,
+        body,
+        headers: response.headers
+      }))
+    )
+  )
+
+/** Reads the start of a body, then lets go of the connection: an error page can be arbitrarily large. */
+const readPrefix = (response: HttpClientResponse.HttpClientResponse, limit: number): Effect.Effect<string> =>
+  response.stream.pipe(
+    Stream.runFoldWhile(
+      { parts: [] as Array<Uint8Array>, size: 0 },
+      (state) => state.size < limit,
+      (state, part) => {
+        state.parts.push(part)
+        state.size += part.length
+        return state
+      }
+    ),
+    Effect.map(({ parts }) => {
+      const decoder = new TextDecoder()
+      return parts.map((part) => decoder.decode(part, { stream: true })).join("") + decoder.decode()
+    }),
+    Effect.orElseSucceed(() => "")
+  )
+
+const mediaType = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
+  response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+
+/** @internal */
+export const make = Effect.gen(function*() {
+  const config = yield* GigaChatConfig.GigaChatConfig
+  const auth = yield* Auth.Auth
+  const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+  const schedule = retrySchedule(config)
+  const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
+  const timeout = config.timeout
+
+  const withTimeout = <A>(
+    effect: Effect.Effect<A, GigaChatError.GigaChatError>,
+    method: string,
+    url: string
+  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
+    Effect.timeoutFail(effect, {
+      duration: timeout,
+      onTimeout: () => new GigaChatError.TimeoutError({ method, url, timeout })
+    })
+
+  const exchange = <A>(
+    request: HttpClientRequest.HttpClientRequest,
+    headers: Record<string, string>,
+    token: Option.Option<AccessToken.AccessToken>,
+    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
+  ) => {
+    const outgoing = HttpClientRequest.setHeaders(
+      request,
+      Option.isSome(token)
+        ? { authorization: `Bearer ${Redacted.value(token.value.access_token)}`, ...headers }
+        : headers
+    )
+    return withTimeout(
+      client.execute(outgoing).pipe(
+        Effect.mapError((error) => GigaChatError.fromHttpClientError(error, request.method, request.url)),
+        Effect.flatMap((response) => response.status === 200 ? read(response) : failResponse(response))
+      ),
+      request.method,
+      request.url
+    )
+  }
+
+  // One attempt: the token, the exchange, and on a 401 for the SDK's own token one more exchange with a new token.
+  const attempt = <A>(
+    request: HttpClientRequest.HttpClientRequest,
+    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
+  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
+    Effect.flatMap(RequestContext.get, (context) => {
+      const headers = RequestContext.toHeaders(context)
+      if (RequestContext.hasAuthorization(context)) return exchange(request, headers, Option.none(), read)
+      return Effect.flatMap(auth.token, (token) =>
+        exchange(request, headers, token, read).pipe(
+          Effect.catchIf(
+            (error) => error._tag === "AuthenticationError" && Option.isSome(token),
+            (error) =>
+              Effect.flatMap(auth.invalidate((token as Option.Some<AccessToken.AccessToken>).value), (renewable) =>
+                renewable
+                  ? Effect.flatMap(auth.token, (fresh) => exchange(request, headers, fresh, read))
+                  : Effect.fail(error))
+          )
+        ))
+    })
+
+  const run = <A>(
+    request: HttpClientRequest.HttpClientRequest,
+    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
+  ): Effect.Effect<A, GigaChatError.GigaChatError> => {
+    const prepared = prepare(request)
+    const once = attempt(prepared, read)
+    return retries ? Effect.retry(once, schedule) : once
+  }
+
+  const prepare = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
+    const withUrl = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url))
+    return HttpClientRequest.setHeaders(withUrl, {
+      "user-agent": GigaChatConfig.userAgent,
+      accept: withUrl.headers["accept"] ?? "application/json"
+    })
+  }
+
+  const readText = (response: HttpClientResponse.HttpClientResponse) =>
+    Effect.map(
+      Effect.mapError(
+        response.text,
+        (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url)
+      ),
+      (value): HttpTransport.Decoded<string> => ({ value, xHeaders: XHeaders.fromHeaders(response.headers) })
+    )
+
+  const text = (request: HttpClientRequest.HttpClientRequest) => run(request, readText)
+
+  const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) => {
+    const decode = Schema.decodeUnknown(schema)
+    return Effect.flatMap(
+      run(
+        request,
+        (response) => Effect.map(readText(response), (body) => ({ ...body, contentType: mediaType(response) }))
+      ),
+      ({ contentType, value, xHeaders }) =>
+        Effect.flatMap(parseJson(value, request.method, request.url, contentType), (parsed) =>
+          decode(parsed).pipe(
+            Effect.mapError((error) => schemaMismatch(error, request.method, request.url, value)),
+            Effect.map((decoded): HttpTransport.Decoded<A> => ({ value: decoded, xHeaders }))
+          ))
+    )
+  }
+
+  const bytes = (request: HttpClientRequest.HttpClientRequest) =>
+    run(request, (response) =>
+      Effect.map(
+        Effect.mapError(
+          response.arrayBuffer,
+          (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url)
+        ),
+        (buffer): HttpTransport.Bytes => ({
+          bytes: new Uint8Array(buffer),
+          contentType: response.headers["content-type"],
+          xHeaders: XHeaders.fromHeaders(response.headers)
+        })
+      ))
+
+  const events = (request: HttpClientRequest.HttpClientRequest) =>
+    run(
+      HttpClientRequest.setHeaders(request, { accept: "text/event-stream", "cache-control": "no-store" }),
+      (response): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
+        const method = response.request.method
+        const url = response.request.url
+        const type = mediaType(response)
+        if (type !== "text/event-stream") {
+          return Effect.zipRight(
+            readPrefix(response, 0),
+            Effect.fail(
+              new GigaChatError.DecodeError({
+                method,
+                url,
+                description: `expected the content type text/event-stream, got ${type ?? "none"}`
+              })
+            )
+          )
+        }
+        const body = response.stream.pipe(
+          Stream.mapError((error) => GigaChatError.fromHttpClientError(error, method, url)),
+          Stream.timeoutFailCause(
+            () => Cause.fail(new GigaChatError.TimeoutError({ method, url, timeout })),
+            timeout
+          )
+        )
+        return Effect.succeed({
+          xHeaders: XHeaders.fromHeaders(response.headers),
+          events: Sse.decode({ maxEventSize: config.maxSseEventSize })(body).pipe(
+            Stream.mapError((error) =>
+              error._tag === "DecodeError" && error.url === undefined
+                ? new GigaChatError.DecodeError({ description: error.description, method, url }, {
+                  disableValidation: true
+                })
+                : error
+            )
+          )
+        })
+      }
+    )
+
+  return { text, json, bytes, events } satisfies HttpTransport.Service
+})
+
+const parseJson = (
+  text: string,
+  method: string,
+  url: string,
+  contentType: string | undefined
+): Effect.Effect<unknown, GigaChatError.DecodeError> =>
+  Effect.try({
+    try: () => JSON.parse(text) as unknown,
+    catch: (cause) =>
+      new GigaChatError.DecodeError({
+        method,
+        url,
+        description: `the response is not valid JSON (content type ${contentType ?? "none"})`,
+        body: text.slice(0, 500),
+        cause
+      }, { disableValidation: true })
+  })
+
+const schemaMismatch = (error: ParseResult.ParseError, method: string, url: string, body: string) =>
+  new GigaChatError.DecodeError({
+    method,
+    url,
+    description: `the response does not have the expected shape: ${
+      ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 2000)
+    }`,
+    body: body.slice(0, 500),
+    cause: error
+  }, { disableValidation: true })

@@ -1,0 +1,87 @@
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { dual } from "effect/Function"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import type { RequestContext } from "../RequestContext.js"
+
+/** @internal */
+export const currentRequestContext: FiberRef.FiberRef<RequestContext> = FiberRef.unsafeMake<RequestContext>({})
+
+/** @internal */
+export const withContext = dual<
+  (context: RequestContext) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>,
+  <A, E, R>(self: Effect.Effect<A, E, R>, context: RequestContext) => Effect.Effect<A, E, R>
+>(2, (self, context) => Effect.locallyWith(self, currentRequestContext, (current) => merge(current, context)))
+
+/** @internal */
+export const withContextStream = dual<
+  (context: RequestContext) => <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R>,
+  <A, E, R>(self: Stream.Stream<A, E, R>, context: RequestContext) => Stream.Stream<A, E, R>
+>(2, (self, context) =>
+  Stream.unwrapScoped(
+    Effect.as(Effect.locallyScopedWith(currentRequestContext, (current) => merge(current, context)), self)
+  ))
+
+const merge = (current: RequestContext, next: RequestContext): RequestContext => {
+  const headers = current.headers !== undefined && next.headers !== undefined
+    ? { ...current.headers, ...next.headers }
+    : next.headers ?? current.headers
+  return { ...current, ...next, headers }
+}
+
+type Field = "sessionId" | "requestId" | "clientId" | "serviceId" | "operationId" | "traceId" | "agentId"
+
+/** @internal */
+export const withField = (field: Field) =>
+  dual<
+    (value: string) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>,
+    <A, E, R>(self: Effect.Effect<A, E, R>, value: string) => Effect.Effect<A, E, R>
+  >(2, (self, value) => withContext(self, { [field]: value }))
+
+/** @internal */
+export const withAuthorization = dual<
+  (authorization: Redacted.Redacted<string> | string) => <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>,
+  <A, E, R>(self: Effect.Effect<A, E, R>, authorization: Redacted.Redacted<string> | string) => Effect.Effect<A, E, R>
+>(2, (self, authorization) =>
+  withContext(self, {
+    authorization: Redacted.isRedacted(authorization) ? authorization : Redacted.make(authorization)
+  }))
+
+/** @internal */
+export const withHeaders = dual<
+  (headers: Readonly<Record<string, string>>) => <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>,
+  <A, E, R>(self: Effect.Effect<A, E, R>, headers: Readonly<Record<string, string>>) => Effect.Effect<A, E, R>
+>(2, (self, headers) => withContext(self, { headers }))
+
+const wireNames: ReadonlyArray<readonly [Field, string]> = [
+  ["sessionId", "x-session-id"],
+  ["requestId", "x-request-id"],
+  ["serviceId", "x-service-id"],
+  ["operationId", "x-operation-id"],
+  ["clientId", "x-client-id"],
+  ["traceId", "x-trace-id"],
+  ["agentId", "x-agent-id"]
+]
+
+/** @internal */
+export const toHeaders = (context: RequestContext): Record<string, string> => {
+  const out: Record<string, string> = {}
+  if (context.authorization !== undefined) out["authorization"] = Redacted.value(context.authorization)
+  for (const [field, name] of wireNames) {
+    const value = context[field]
+    // Empty values are skipped, as the Python SDK skips falsy context values.
+    if (value !== undefined && value !== "") out[name] = value
+  }
+  if (context.headers !== undefined) {
+    for (const key of Object.keys(context.headers)) out[key.toLowerCase()] = context.headers[key]!
+  }
+  return out
+}
+
+/** @internal */
+export const hasAuthorization = (context: RequestContext): boolean =>
+  context.authorization !== undefined ||
+  (context.headers !== undefined && Object.keys(context.headers).some((key) => key.toLowerCase() === "authorization"))

@@ -1,0 +1,224 @@
+import { GigaChat, GigaChatConfig, RequestContext } from "@effect-gigachat/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
+import { loadCassette } from "./utils/cassette.js"
+import type { Handler } from "./utils/mockHttp.js"
+import { credentials, json, makeMockHttp, oauthAnswer } from "./utils/mockHttp.js"
+
+const completion = {
+  choices: [{ message: { role: "assistant", content: "Hi!" }, index: 0, finish_reason: "stop" }],
+  created: 1,
+  model: "GigaChat:1",
+  object: "chat.completion",
+  usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
+}
+
+const setup = (api: Handler, options: GigaChatConfig.Options = {}) => {
+  const mock = makeMockHttp((request, index) =>
+    request.url.includes("/oauth")
+      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
+      : api(request, index)
+  )
+  const layer = GigaChat.layerServices.pipe(
+    Layer.provideMerge(GigaChatConfig.layer({
+      baseUrl: "https://gigachat.test/api/v1",
+      authUrl: "https://auth.test/api/v2/oauth",
+      credentials,
+      ...options
+    })),
+    Layer.provide(mock.layer)
+  )
+  return { mock, layer, api: () => mock.requests.filter((r) => !r.url.includes("/oauth")) }
+}
+
+describe("HttpTransport", () => {
+  it.effect("sends the chat request with the expected URL, headers and body", () => {
+    const { api, layer } = setup(() => json(completion, { headers: { "x-request-id": "rid-1" } }))
+    return Effect.gen(function*() {
+      const answer = yield* GigaChat.chat("Hello")
+      assert.strictEqual(answer.choices[0]?.message.content, "Hi!")
+      assert.strictEqual(answer.xHeaders["x-request-id"], "rid-1")
+      const [request] = api()
+      assert.strictEqual(request?.method, "POST")
+      assert.strictEqual(request?.url, "https://gigachat.test/api/v1/chat/completions")
+      assert.match(request?.headers["user-agent"] ?? "", /^effect-gigachat\//)
+      assert.strictEqual(request?.headers["accept"], "application/json")
+      assert.match(request?.headers["authorization"] ?? "", /^Bearer access-token-value/)
+      assert.deepStrictEqual(JSON.parse(request?.body ?? ""), {
+        model: "GigaChat",
+        messages: [{ role: "user", content: "Hello" }]
+      })
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("maps every status to its error tag and keeps the body", () =>
+    Effect.gen(function*() {
+      const table: ReadonlyArray<[number, string]> = [
+        [400, "BadRequestError"],
+        [401, "AuthenticationError"],
+        [403, "ForbiddenError"],
+        [404, "NotFoundError"],
+        [413, "RequestEntityTooLargeError"],
+        [422, "UnprocessableEntityError"],
+        [429, "RateLimitError"],
+        [500, "ServerError"],
+        [502, "ServerError"],
+        [418, "ResponseError"],
+        [204, "ResponseError"]
+      ]
+      for (const [status, tag] of table) {
+        const { layer } = setup(() =>
+          new Response(status === 204 ? null : `{"status":${status},"message":"failure ${status}"}`, { status })
+        )
+        const error = yield* Effect.flip(Effect.provide(GigaChat.chat("x"), layer))
+        assert.strictEqual(error._tag, tag, `status ${status}`)
+        if (status !== 204) assert.include(error.message, `failure ${status}`)
+      }
+    }))
+
+  it.effect("does not retry a 400", () => {
+    const { api, layer } = setup(() => new Response("{}", { status: 400 }), { maxRetries: 3 })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(GigaChat.chat("x"))
+      assert.strictEqual(error._tag, "BadRequestError")
+      assert.strictEqual(api().length, 1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("max_retries 2 makes 3 attempts on 503, with backoff on the clock", () => {
+    const { api, layer } = setup(() => new Response("busy", { status: 503 }), { maxRetries: 2 })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(GigaChat.chat("x")))
+      yield* TestClock.adjust("400 millis")
+      assert.strictEqual(api().length, 1, "the first retry waits at least 0.5 s")
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "ServerError")
+      assert.strictEqual(api().length, 3)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("succeeds after transient failures", () => {
+    const { api, layer } = setup((_, index) => index < 3 ? new Response("", { status: 502 }) : json(completion), {
+      maxRetries: 3
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(GigaChat.chat("x"))
+      yield* TestClock.adjust("1 minute")
+      const answer = yield* Fiber.join(fiber)
+      assert.strictEqual(answer.model, "GigaChat:1")
+      // Index counts the OAuth request too: 2 failures, then success.
+      assert.strictEqual(api().length, 3)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("honours Retry-After, capped by maxRetryAfter", () => {
+    const { api, layer } = setup(
+      (_, index) =>
+        index === 1 ? new Response("slow down", { status: 429, headers: { "retry-after": "5" } }) : json(completion),
+      { maxRetries: 1 }
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(GigaChat.chat("x"))
+      yield* TestClock.adjust("4900 millis")
+      assert.strictEqual(api().length, 1)
+      yield* TestClock.adjust("100 millis")
+      yield* Fiber.join(fiber)
+      assert.strictEqual(api().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("cuts a huge Retry-After to maxRetryAfter", () => {
+    const { api, layer } = setup(
+      (_, index) =>
+        index === 1 ? new Response("", { status: 429, headers: { "retry-after": "86400" } }) : json(completion),
+      { maxRetries: 1, maxRetryAfter: "2 seconds" }
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(GigaChat.chat("x"))
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      assert.strictEqual(api().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("uses a caller's Schedule, still only for retryable errors", () => {
+    const { api, layer } = setup(() => new Response("", { status: 500 }), {
+      retrySchedule: Schedule.recurs(4)
+    })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(GigaChat.chat("x"))
+      assert.strictEqual(error._tag, "ServerError")
+      assert.strictEqual(api().length, 5)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("invalid JSON and a wrong shape are DecodeErrors", () =>
+    Effect.gen(function*() {
+      const broken = setup(() => new Response("{not json", { headers: { "content-type": "application/json" } }))
+      const notJson = yield* Effect.flip(Effect.provide(GigaChat.chat("x"), broken.layer))
+      assert.strictEqual(notJson._tag, "DecodeError")
+      assert.include(notJson.message, "not valid JSON")
+      const shape = setup(() => json({ choices: "nope" }))
+      const mismatch = yield* Effect.flip(Effect.provide(GigaChat.chat("x"), shape.layer))
+      assert.strictEqual(mismatch._tag, "DecodeError")
+      assert.include(mismatch.message, "choices")
+    }))
+
+  it.effect("a request that fails validation is never sent", () => {
+    const { api, layer } = setup(() => json(completion))
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(GigaChat.chat({ messages: [{ role: "user", content: "x" }], max_tokens: -1 }))
+      assert.strictEqual(error._tag, "InvalidRequestError")
+      assert.include(error.message, "max_tokens")
+      assert.strictEqual(api().length, 0)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("times out with a TimeoutError", () => {
+    const { layer } = setup(() => Effect.as(Effect.never, json(completion)), { timeout: "2 seconds" })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(GigaChat.chat("x")))
+      yield* TestClock.adjust("2 seconds")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "TimeoutError")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("request-context headers reach the API, with withHeaders winning", () => {
+    const { api, layer } = setup(() => json(completion))
+    return Effect.gen(function*() {
+      yield* GigaChat.chat("x").pipe(
+        RequestContext.withSessionId("session-1"),
+        RequestContext.withRequestId("request-1"),
+        RequestContext.withHeaders({ "X-Custom": "yes", "User-Agent": "mine" })
+      )
+      const headers = api()[0]!.headers
+      assert.strictEqual(headers["x-session-id"], "session-1")
+      assert.strictEqual(headers["x-request-id"], "request-1")
+      assert.strictEqual(headers["x-custom"], "yes")
+      assert.strictEqual(headers["user-agent"], "mine")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("replays test_chat_simple.yaml: same request body, decoded answer", () => {
+    const cassette = loadCassette("test_chat_simple")
+    const recorded = cassette.find((interaction) => interaction.request.uri.endsWith("/chat/completions"))!
+    const { api, layer } = setup(() =>
+      new Response(recorded.response.body, { status: recorded.response.status, headers: recorded.response.headers })
+    )
+    return Effect.gen(function*() {
+      const sent = JSON.parse(recorded.request.body!)
+      const answer = yield* GigaChat.chat(sent)
+      assert.deepStrictEqual(JSON.parse(api()[0]!.body!), sent)
+      assert.strictEqual(answer.object, JSON.parse(recorded.response.body).object)
+      assert.isAbove(answer.choices[0]!.message.content.length, 0)
+      assert.isAbove(answer.usage.total_tokens, 0)
+    }).pipe(Effect.provide(layer))
+  })
+})
