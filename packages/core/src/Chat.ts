@@ -44,6 +44,8 @@ export const KnownMessagesRole = Schema.Literal(
 export const MessagesRole = Schema.Union(KnownMessagesRole, Schema.String)
 
 /**
+ * The decoded value of the `MessagesRole` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -72,6 +74,8 @@ export const FunctionCall = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `FunctionCall` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -150,6 +154,8 @@ export const FunctionParameters = Schema.Struct(
 )
 
 /**
+ * The decoded value of the `FunctionParameters` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -167,6 +173,8 @@ export const FewShotExample = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `FewShotExample` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -188,6 +196,8 @@ export const Function = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `Function` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -206,6 +216,8 @@ export const ChatFunctionCall = Schema.Struct({
 }).annotations({ identifier: "ChatFunctionCall" })
 
 /**
+ * The decoded value of the `ChatFunctionCall` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -235,6 +247,8 @@ export const Storage = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `Storage` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -252,6 +266,8 @@ export const FunctionRanker = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `FunctionRanker` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -273,6 +289,8 @@ export const JsonSchemaResponseFormat = Schema.Struct(
 ).annotations({ identifier: "JsonSchemaResponseFormat" })
 
 /**
+ * The decoded value of the `JsonSchemaResponseFormat` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -287,6 +305,8 @@ export interface JsonSchemaResponseFormat extends Schema.Schema.Type<typeof Json
 export const ResponseFormat = Schema.Union(JsonSchemaResponseFormat, JsonObject)
 
 /**
+ * How much the model may reason before answering: `low`, `medium` or `high`.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -324,6 +344,8 @@ export const Chat = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `Chat` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -360,6 +382,8 @@ export const Usage = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `Usage` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -378,6 +402,8 @@ export const Choices = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `Choices` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -401,12 +427,16 @@ export const ChatCompletion = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `ChatCompletion` schema.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ChatCompletion extends Schema.Schema.Type<typeof ChatCompletion> {}
 
 /**
+ * The decoded value of the `ChatCompletionEncoded` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -427,6 +457,8 @@ export const ChatDelta = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `ChatDelta` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -445,6 +477,8 @@ export const ChoicesChunk = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `ChoicesChunk` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -466,12 +500,16 @@ export const ChatCompletionChunk = Schema.Struct({
 })
 
 /**
+ * The decoded value of the `ChatCompletionChunk` schema.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface ChatCompletionChunk extends Schema.Schema.Type<typeof ChatCompletionChunk> {}
 
 /**
+ * The decoded value of the `ChatCompletionChunkEncoded` schema.
+ *
  * @since 0.1.0
  * @category models
  */
