@@ -1,0 +1,97 @@
+/**
+ * GigaChat on Node.js: the core services over an undici `HttpClient` whose TLS settings come from the
+ * configuration (extra CA bundle added to Node's roots, certificate verification toggle, mTLS client certificate
+ * with an optional passphrase) and whose connection pool is closed when the layer's scope closes.
+ *
+ * @example
+ * ```ts
+ * import { GigaChat } from "@effect-gigachat/core"
+ * import { NodeGigaChat } from "@effect-gigachat/node"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.flatMap(GigaChat.GigaChat, (gc) => gc.chat("Hello!"))
+ * Effect.runPromise(Effect.provide(program, NodeGigaChat.layer({ model: "GigaChat-2-Max" })))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { Auth, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
+import { GigaChat } from "@effect-gigachat/core"
+import type * as Undici from "@effect/platform-node/Undici"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/nodeGigaChat.js"
+
+/**
+ * The TLS options given to undici, built from the configuration.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TlsOptions {
+  readonly ca?: ReadonlyArray<string> | undefined
+  readonly cert?: string | undefined
+  readonly key?: string | undefined
+  readonly passphrase?: string | undefined
+  readonly rejectUnauthorized: boolean
+}
+
+/**
+ * Reads the CA bundle and client certificate files named by the configuration. A file that cannot be read fails
+ * with a `ConfigError` naming the setting and the file. With `verifySslCerts: false` a warning is logged.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const tlsOptions: (config: GigaChatConfig.Service) => Effect.Effect<TlsOptions, ConfigError.ConfigError> =
+  internal.tlsOptions
+
+/**
+ * An undici agent with the configured TLS settings and connection limit, destroyed when the scope closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeDispatcher: (
+  config: GigaChatConfig.Service
+) => Effect.Effect<Undici.Dispatcher, ConfigError.ConfigError, Scope.Scope> = internal.makeDispatcher
+
+/**
+ * An undici `HttpClient` configured from `GigaChatConfig`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient: Layer.Layer<
+  HttpClient.HttpClient,
+  ConfigError.ConfigError,
+  GigaChatConfig.GigaChatConfig
+> = internal.layerHttpClient
+
+/**
+ * Everything over an undici client, with settings from the options, then `GIGACHAT_*` variables, then defaults.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: GigaChatConfig.Options = {}
+): Layer.Layer<
+  GigaChat.GigaChat | HttpTransport.HttpTransport | Auth.Auth | GigaChatConfig.GigaChatConfig,
+  ConfigError.ConfigError
+> => internal.layer(options)
+
+/**
+ * Everything over an undici client, for settings provided separately (e.g. `GigaChatConfig.layer(...)`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerServices: Layer.Layer<
+  GigaChat.GigaChat | HttpTransport.HttpTransport | Auth.Auth,
+  ConfigError.ConfigError,
+  GigaChatConfig.GigaChatConfig
+> = Layer.provide(GigaChat.layerServices, layerHttpClient)
