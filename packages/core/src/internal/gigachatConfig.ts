@@ -84,6 +84,15 @@ const list = <A>(name: string, parse: (item: unknown) => A | undefined, what: st
     return Either.right(out)
   })
 
+/** Like the Python SDK (pydantic): true/false in any case, 1/0, yes/no, on/off. */
+const boolean = (name: string) =>
+  Config.mapOrFail(Config.string(name), (raw) => {
+    const value = raw.trim().toLowerCase()
+    if (["true", "1", "yes", "on"].includes(value)) return Either.right(true)
+    if (["false", "0", "no", "off"].includes(value)) return Either.right(false)
+    return Either.left(invalid(name, `Expected a boolean (true/false), but received ${JSON.stringify(raw)}`))
+  })
+
 const statusCode = (item: unknown): number | undefined => {
   const n = typeof item === "number" ? item : typeof item === "string" && item !== "" ? Number(item) : NaN
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined
@@ -99,11 +108,11 @@ export const config: Config.Config<Options> = Config.all({
   scope: optional(Config.string("GIGACHAT_SCOPE")),
   accessToken: optional(Config.redacted("GIGACHAT_ACCESS_TOKEN")),
   model: optional(Config.string("GIGACHAT_MODEL")),
-  profanityCheck: optional(Config.boolean("GIGACHAT_PROFANITY_CHECK")),
+  profanityCheck: optional(boolean("GIGACHAT_PROFANITY_CHECK")),
   user: optional(Config.string("GIGACHAT_USER")),
   password: optional(Config.redacted("GIGACHAT_PASSWORD")),
   timeout: optional(seconds("GIGACHAT_TIMEOUT")),
-  verifySslCerts: optional(Config.boolean("GIGACHAT_VERIFY_SSL_CERTS")),
+  verifySslCerts: optional(boolean("GIGACHAT_VERIFY_SSL_CERTS")),
   caBundleFile: optional(Config.string("GIGACHAT_CA_BUNDLE_FILE")),
   certFile: optional(Config.string("GIGACHAT_CERT_FILE")),
   keyFile: optional(Config.string("GIGACHAT_KEY_FILE")),
