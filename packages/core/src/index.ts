@@ -82,3 +82,8 @@ export * as Models from "./Models.js"
  * @since 0.1.0
  */
 export * as Tokens from "./Tokens.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GigaChatEmulator from "./GigaChatEmulator.js"
