@@ -17,13 +17,17 @@ import type * as GigaChatError from "./GigaChatError.js"
 import * as internal from "./internal/auth.js"
 
 /**
+ * The token cache the transport asks before every API call.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   /**
    * The token for the next API call: the cached one while it is valid for longer than the expiry buffer, else a
-   * new one (one request for all concurrent callers). `None` when no token source is configured.
+   * new one (one request for all concurrent callers; a failure reaches all of them and the next call tries again).
+   * `None` when no token source is configured, and when the request context carries its own `Authorization`
+   * (`RequestContext.withAuthorization`): then nothing is fetched.
    */
   readonly token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError>
   /**
@@ -34,6 +38,8 @@ export interface Service {
 }
 
 /**
+ * The service tag of the token cache.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -41,7 +47,8 @@ export class Auth extends Context.Tag("@effect-gigachat/core/Auth")<Auth, Servic
 
 /**
  * Builds the token cache. Token requests are forked into the given scope, so an interrupted caller never leaves
- * the other waiters without an answer.
+ * the other waiters without an answer; closing the scope interrupts a request in flight. Logs a warning (never the
+ * value) when the credentials are not a base64 authorization key.
  *
  * @since 0.1.0
  * @category constructors
@@ -53,6 +60,8 @@ export const make: Effect.Effect<
 > = internal.make
 
 /**
+ * The token cache as a layer, scoped to the layer's lifetime.
+ *
  * @since 0.1.0
  * @category layers
  */

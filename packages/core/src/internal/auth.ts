@@ -17,7 +17,42 @@ import * as RequestContext from "../RequestContext.js"
 
 const decodeToken = Schema.decodeUnknown(AccessToken.AccessTokenResponse)
 
-const isBase64 = (value: string): boolean => value.length > 0 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(value)
+/** @internal */
+export const invalidCredentialsWarning =
+  "GigaChat: the credentials are not a base64 authorization key. Use the \"Authorization key\" of your project " +
+  "(base64 of client_id:client_secret), not the client secret."
+
+/**
+ * The authorization key is `base64(client_id:client_secret)`. A client secret pasted in its place (a UUID) is the
+ * usual mistake, so besides the alphabet and the padding the decoded text must hold the `:` separator.
+ *
+ * @internal
+ */
+export const isAuthorizationKey = (value: string): boolean => {
+  const key = value.trim()
+  if (key.length === 0 || key.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) return false
+  try {
+    return atob(key).includes(":")
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The server documents expiry times in Unix milliseconds, yet the reference notes `exp` values in seconds. A time
+ * that has already passed when read as milliseconds but lies ahead when read as seconds is taken as seconds;
+ * otherwise such a token would look expired at once and be fetched again before every call.
+ *
+ * @internal
+ */
+export const normalizeExpiry = (token: AccessToken.AccessToken, now: number): AccessToken.AccessToken =>
+  token.expires_at > 0 && token.expires_at <= now && token.expires_at < 1e11 && token.expires_at * 1000 > now
+    ? { access_token: token.access_token, expires_at: token.expires_at * 1000 }
+    : token
+
+/** @internal */
+export const usable = (token: AccessToken.AccessToken, now: number, bufferMillis: number): boolean =>
+  token.expires_at === 0 || token.expires_at > now + bufferMillis
 
 /** @internal */
 export const make = Effect.gen(function*() {
@@ -27,62 +62,85 @@ export const make = Effect.gen(function*() {
   const canFetch = GigaChatConfig.canFetchToken(config)
   const bufferMillis = Duration.toMillis(config.tokenExpiryBuffer)
 
-  if (config.credentials !== undefined && !isBase64(Redacted.value(config.credentials))) {
+  if (config.credentials !== undefined && !isAuthorizationKey(Redacted.value(config.credentials))) {
+    yield* Effect.logWarning(invalidCredentialsWarning)
+  }
+  if (config.credentials === undefined && (config.user === undefined) !== (config.password === undefined)) {
     yield* Effect.logWarning(
-      "GigaChat: invalid credentials format. Use the base64 authorization key (Authorization data), not the client secret."
+      `GigaChat: ${config.user === undefined ? "password" : "user"} is set without ${
+        config.user === undefined ? "user" : "password"
+      }; the password flow needs both, so no token will be fetched.`
     )
   }
 
-  // Fibers interleave only between effects, so this plain state is changed inside single `Effect.sync` blocks.
+  // Fibers interleave only between effects, so this plain state is read and changed inside single synchronous
+  // blocks (`Effect.suspend`, `Effect.sync`), which no other fiber can observe half done.
   let current: Option.Option<AccessToken.AccessToken> = config.accessToken === undefined
     ? Option.none()
     : Option.some({ access_token: config.accessToken, expires_at: 0 })
   let inflight: Deferred.Deferred<AccessToken.AccessToken, GigaChatError.GigaChatError> | undefined
 
-  const fetchToken: Effect.Effect<AccessToken.AccessToken, GigaChatError.GigaChatError> = config.credentials !==
-      undefined
-    ? oauth(client, config, config.credentials)
-    : password(client, config)
+  const fetchToken: Effect.Effect<AccessToken.AccessToken, GigaChatError.GigaChatError> = Effect.zipWith(
+    config.credentials !== undefined ? oauth(client, config, config.credentials) : password(client, config),
+    Clock.currentTimeMillis,
+    normalizeExpiry
+  )
 
-  const token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = canFetch
-    ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.suspend(() => {
-        if (Option.isSome(current) && usable(current.value, now, bufferMillis)) return Effect.succeed(current)
-        let waitFor = inflight
-        if (waitFor === undefined) {
-          const deferred = Deferred.unsafeMake<AccessToken.AccessToken, GigaChatError.GigaChatError>(FiberId.none)
-          inflight = waitFor = deferred
-          const refresh = fetchToken.pipe(
-            Effect.tap((fresh) =>
-              Effect.sync(() => {
-                current = Option.some(fresh)
-              })
-            ),
-            Effect.onExit((exit) =>
-              Effect.suspend(() => {
-                inflight = undefined
-                return Deferred.done(deferred, exit)
-              })
-            )
-          )
-          return Effect.zipRight(Effect.forkIn(refresh, scope), Effect.map(Deferred.await(deferred), Option.some))
-        }
-        return Effect.map(Deferred.await(waitFor), Option.some)
-      }))
-    : Effect.sync(() => current)
+  // The refresh runs in its own fiber in the layer's scope: a caller that is interrupted while waiting leaves the
+  // other waiters their answer, and whatever the refresh ends with (success, failure, interruption) completes the
+  // Deferred and clears `inflight`, so a failure reaches every waiter once and the next call starts afresh.
+  const startRefresh = (deferred: Deferred.Deferred<AccessToken.AccessToken, GigaChatError.GigaChatError>) =>
+    Effect.forkIn(
+      Effect.interruptible(fetchToken).pipe(
+        Effect.onExit((exit) =>
+          Effect.suspend(() => {
+            if (exit._tag === "Success") current = Option.some(exit.value)
+            inflight = undefined
+            return Deferred.done(deferred, exit)
+          })
+        )
+      ),
+      scope
+    )
+
+  // Uninterruptible from the check to the fork: an interruption in between would leave a Deferred that nobody
+  // completes, and every later caller would wait on it forever.
+  const cached: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect
+    .uninterruptibleMask((restore) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.suspend(() => {
+          if (Option.isSome(current) && usable(current.value, now, bufferMillis)) return Effect.succeed(current)
+          let waitFor = inflight
+          if (waitFor === undefined) {
+            const deferred = Deferred.unsafeMake<AccessToken.AccessToken, GigaChatError.GigaChatError>(FiberId.none)
+            inflight = waitFor = deferred
+            return Effect.zipRight(startRefresh(deferred), restore(Effect.map(Deferred.await(deferred), Option.some)))
+          }
+          return restore(Effect.map(Deferred.await(waitFor), Option.some))
+        }))
+    )
+
+  const token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect.flatMap(
+    RequestContext.get,
+    (context) =>
+      // A caller's own Authorization replaces the SDK's token: nothing is fetched.
+      RequestContext.hasAuthorization(context) ? Effect.succeedNone : canFetch ? cached : Effect.sync(() => current)
+  )
 
   const invalidate = (rejected: AccessToken.AccessToken): Effect.Effect<boolean> =>
     Effect.sync(() => {
       if (!canFetch) return false
-      if (Option.isSome(current) && current.value.access_token === rejected.access_token) current = Option.none()
+      // Only the rejected token is dropped: a concurrent caller may already have put a new one in its place.
+      if (
+        Option.isSome(current) && Redacted.value(current.value.access_token) === Redacted.value(rejected.access_token)
+      ) {
+        current = Option.none()
+      }
       return true
     })
 
   return { token, invalidate } satisfies Auth.Service
 })
-
-const usable = (token: AccessToken.AccessToken, now: number, bufferMillis: number): boolean =>
-  token.expires_at === 0 || token.expires_at > now + bufferMillis
 
 const oauth = (
   client: HttpClient.HttpClient,
@@ -90,12 +148,14 @@ const oauth = (
   credentials: Redacted.Redacted<string>
 ): Effect.Effect<AccessToken.AccessToken, GigaChatError.GigaChatError> =>
   Effect.suspend(() =>
+    // No request-context header goes to the OAuth server, as in the Python SDK.
     send(
       client,
       config,
       HttpClientRequest.post(config.authUrl).pipe(
         HttpClientRequest.setHeaders({
-          authorization: `Basic ${Redacted.value(credentials)}`,
+          // Trimmed: a key read from a file or an env line often ends with a newline.
+          authorization: `Basic ${Redacted.value(credentials).trim()}`,
           rquid: crypto.randomUUID(),
           accept: "application/json",
           "user-agent": GigaChatConfig.userAgent
@@ -115,15 +175,28 @@ const password = (
       config,
       HttpClientRequest.post(GigaChatConfig.resolveUrl(config.baseUrl, "/token")).pipe(
         HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": GigaChatConfig.userAgent }),
-        // The context's headers go to `/token` as to any API call (but its own Authorization would be pointless).
-        HttpClientRequest.setHeaders(withoutAuthorization(RequestContext.toHeaders(context))),
-        HttpClientRequest.basicAuth(config.user ?? "", config.password ?? "")
+        // The context's headers go to `/token` as to any API call; Basic auth is set last and wins.
+        HttpClientRequest.setHeaders(RequestContext.toHeaders(context)),
+        HttpClientRequest.setHeader(
+          "authorization",
+          `Basic ${
+            basicCredentials(config.user ?? "", config.password === undefined ? "" : Redacted.value(config.password))
+          }`
+        )
       )
     )).pipe(Effect.withSpan("GigaChat.Auth.password"))
 
-const withoutAuthorization = (headers: Record<string, string>): Record<string, string> => {
-  delete headers["authorization"]
-  return headers
+/**
+ * `base64(user:password)` of the UTF-8 bytes, as httpx does. (`btoa` alone throws on characters beyond Latin-1,
+ * e.g. a Cyrillic user name.)
+ *
+ * @internal
+ */
+export const basicCredentials = (user: string, password: string): string => {
+  const bytes = new TextEncoder().encode(`${user}:${password}`)
+  let binary = ""
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary)
 }
 
 const send = (
@@ -154,7 +227,7 @@ const readToken = (response: HttpClientResponse.HttpClientResponse, method: stri
     ),
     Effect.flatMap((json) =>
       decodeToken(json).pipe(
-        // The body is left out of the error: it may hold a token.
+        // Neither the body nor the parse error goes into the error: both may hold the token.
         Effect.mapError(() =>
           new GigaChatError.DecodeError({
             method,

@@ -1,12 +1,17 @@
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type { RequestContext } from "../RequestContext.js"
 
 /** @internal */
-export const currentRequestContext: FiberRef.FiberRef<RequestContext> = FiberRef.unsafeMake<RequestContext>({})
+export const currentRequestContext: FiberRef.FiberRef<RequestContext> = globalValue(
+  Symbol.for("@effect-gigachat/core/RequestContext/currentRequestContext"),
+  // One reference even when two copies of the package are loaded, so a context set by one copy reaches the other.
+  () => FiberRef.unsafeMake<RequestContext>({})
+)
 
 /** @internal */
 export const withContext = dual<
@@ -69,7 +74,10 @@ const wireNames: ReadonlyArray<readonly [Field, string]> = [
 /** @internal */
 export const toHeaders = (context: RequestContext): Record<string, string> => {
   const out: Record<string, string> = {}
-  if (context.authorization !== undefined) out["authorization"] = Redacted.value(context.authorization)
+  if (context.authorization !== undefined) {
+    const authorization = Redacted.value(context.authorization)
+    if (authorization !== "") out["authorization"] = authorization
+  }
   for (const [field, name] of wireNames) {
     const value = context[field]
     // Empty values are skipped, as the Python SDK skips falsy context values.
@@ -83,5 +91,5 @@ export const toHeaders = (context: RequestContext): Record<string, string> => {
 
 /** @internal */
 export const hasAuthorization = (context: RequestContext): boolean =>
-  context.authorization !== undefined ||
+  (context.authorization !== undefined && Redacted.value(context.authorization) !== "") ||
   (context.headers !== undefined && Object.keys(context.headers).some((key) => key.toLowerCase() === "authorization"))
