@@ -195,6 +195,7 @@ describe("GigaChat.stream", () => {
       assert.strictEqual(error._tag, "DecodeError")
       assert.include(error.message, "text/html")
       assert.include(error.message, "/chat/completions")
+      assert.strictEqual((error as GigaChatError.DecodeError).body, "<html>maintenance</html>")
       assert.strictEqual(api().length, 1)
     }).pipe(Effect.provide(layer))
   })
@@ -302,6 +303,7 @@ describe("GigaChat.stream", () => {
       const error = Either.flip(items[1]!).pipe(Either.getOrThrow)
       assert.strictEqual(error._tag, "DecodeError")
       assert.include(error.message, "https://gigachat.test/api/v1/chat/completions")
+      assert.include(error.message, "size limit of 300")
     }).pipe(Effect.provide(layer))
   })
 

@@ -36,6 +36,8 @@ interface Behaviour {
   readonly intervalMillis: number
   /** After all frames: `done` sends `data: [DONE]` and ends, `hang` keeps the response open, `reset` kills the socket. */
   readonly then: "done" | "hang" | "reset"
+  /** Default `text/event-stream`. */
+  readonly contentType?: string
 }
 
 const frame = (index: number): string =>
@@ -79,7 +81,10 @@ const makeServer = (behaviour: Behaviour) =>
           stop()
           Deferred.unsafeDone(closed, Exit.succeed({ finished: res.writableEnded, framesSent: sent }))
         })
-        res.writeHead(200, { "content-type": "text/event-stream", "x-request-id": "local-rid" })
+        res.writeHead(200, {
+          "content-type": behaviour.contentType ?? "text/event-stream",
+          "x-request-id": "local-rid"
+        })
         send()
       })
     })
@@ -190,5 +195,17 @@ describe("GigaChat.stream over a local server", () => {
       const error = Either.flip(last!).pipe(Either.getOrThrow)
       assert.strictEqual(error._tag, "TransportError")
       assert.strictEqual(server.requests.length, 1)
+    }))
+
+  it.scopedLive("a 200 page that is not an event stream fails with a DecodeError and lets go of the connection", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer({ frames: 1000, intervalMillis: 20, then: "hang", contentType: "text/html" })
+      yield* Effect.gen(function*() {
+        const error = yield* Effect.flip(Stream.runDrain(GigaChat.stream("Count")))
+        assert.strictEqual(error._tag, "DecodeError")
+        assert.include(error.message, "text/html")
+        const closed = yield* awaitClose(server.closed)
+        assert.isFalse(closed.finished)
+      }).pipe(Effect.provide(clientLayer(server.baseUrl)))
     }))
 })

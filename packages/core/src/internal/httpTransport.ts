@@ -230,16 +230,17 @@ export const make = Effect.gen(function*() {
         const url = response.request.url
         const type = mediaType(response)
         if (type !== "text/event-stream") {
-          return Effect.zipRight(
-            readPrefix(response, 0),
+          // Reading the first part of the body ends the read, which lets go of the connection (an unread body
+          // keeps it open until garbage collection) and shows what the server sent instead.
+          return Effect.flatMap(readPrefix(response, 1), (body) =>
             Effect.fail(
               new GigaChatError.DecodeError({
                 method,
                 url,
-                description: `expected the content type text/event-stream, got ${type ?? "none"}`
+                description: `expected the content type text/event-stream, got ${type ?? "none"}`,
+                body: body.slice(0, 500)
               })
-            )
-          )
+            ))
         }
         const body = response.stream.pipe(
           Stream.mapError((error) => GigaChatError.fromHttpClientError(error, method, url)),
