@@ -1,0 +1,40 @@
+import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import { readdirSync } from "node:fs"
+import type { Example } from "../src/runtime.js"
+
+const folder = new URL("../src/examples/", import.meta.url)
+const names = readdirSync(folder).filter((file) => file.endsWith(".ts")).map((file) => file.slice(0, -3))
+
+// Every example runs against the in-process emulator: no sockets, no credentials.
+const emulator = GigaChat.layerServices.pipe(
+  Layer.provideMerge(GigaChatConfig.layer({
+    baseUrl: GigaChatEmulator.baseUrl,
+    authUrl: GigaChatEmulator.authUrl,
+    credentials: GigaChatEmulator.defaultCredentials
+  })),
+  Layer.provide(GigaChatEmulator.layerHttpClient())
+)
+
+describe("examples", () => {
+  it("are found", () => {
+    assert.include(names, "chat")
+  })
+
+  for (const name of names) {
+    it.live(`${name} runs to completion against the emulator`, () =>
+      Effect.gen(function*() {
+        const { example } = (yield* Effect.promise(() => import(`../src/examples/${name}.ts`))) as {
+          readonly example: Example
+        }
+        yield* example.pipe(
+          Effect.scoped,
+          Effect.provide(emulator),
+          Effect.provide(Logger.remove(Logger.defaultLogger))
+        )
+      }))
+  }
+})
