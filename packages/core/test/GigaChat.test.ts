@@ -572,6 +572,31 @@ describe("GigaChat", () => {
       })
     })
 
+    it.effect("getImage encodes base64 without Node's Buffer (core runs in browsers and edge runtimes too)", () => {
+      const { layer } = setup(() => new Response(new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x10]), { status: 200 }))
+      const original = Buffer.prototype.toString
+      let base64Calls = 0
+      // Node's HTTP stack keeps using Buffer itself, so only base64 encoding through it is counted.
+      const counting = function(this: Buffer, ...args: Parameters<Buffer["toString"]>) {
+        if (args[0] === "base64") base64Calls++
+        return original.apply(this, args)
+      }
+      return Effect.gen(function*() {
+        const image = yield* Effect.acquireUseRelease(
+          Effect.sync(() => {
+            Buffer.prototype.toString = counting
+          }),
+          () => call(layer, (gc) => gc.getImage("img")),
+          () =>
+            Effect.sync(() => {
+              Buffer.prototype.toString = original
+            })
+        )
+        assert.strictEqual(image.content, "/9j/ABA=")
+        assert.strictEqual(base64Calls, 0)
+      })
+    })
+
     it.effect("a 404 on file content is a NotFoundError", () => {
       const { layer } = setup(() => json({ status: 404, message: "file not found" }, { status: 404 }))
       return Effect.gen(function*() {

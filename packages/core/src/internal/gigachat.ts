@@ -1,6 +1,7 @@
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Encoding from "effect/Encoding"
 import * as JSONSchema from "effect/JSONSchema"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -326,9 +327,7 @@ export const make = Effect.gen(function*() {
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "application/jpg" } })
     ).pipe(
-      Effect.map(({ bytes, xHeaders }) =>
-        XHeaders.attach({ content: Buffer.from(bytes).toString("base64") }, xHeaders)
-      ),
+      Effect.map(({ bytes, xHeaders }) => XHeaders.attach({ content: Encoding.encodeBase64(bytes) }, xHeaders)),
       Effect.withSpan("GigaChat.getImage")
     )
 
