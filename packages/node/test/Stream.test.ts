@@ -3,7 +3,7 @@
  * consumer can stop early (taking a prefix, a timeout, interrupting the fiber) must close the connection, which
  * the server observes as its response closing before it was finished.
  */
-import type { Chat } from "@effect-gigachat/core"
+import type { Chat, GigaChatConfig } from "@effect-gigachat/core"
 import { GigaChat } from "@effect-gigachat/core"
 import { NodeGigaChat } from "@effect-gigachat/node"
 import { assert, describe, it } from "@effect/vitest"
@@ -38,6 +38,8 @@ interface Behaviour {
   readonly then: "done" | "hang" | "reset"
   /** Default `text/event-stream`. */
   readonly contentType?: string
+  /** The text of frame `index`; default a chunk with the content `token-<index> `. */
+  readonly frame?: (index: number) => string
 }
 
 const frame = (index: number): string =>
@@ -64,7 +66,7 @@ const makeServer = (behaviour: Behaviour) =>
         let sent = 0
         const send = () => {
           if (sent < behaviour.frames) {
-            res.write(frame(sent++))
+            res.write((behaviour.frame ?? frame)(sent++))
             return
           }
           stop()
@@ -104,8 +106,8 @@ const makeServer = (behaviour: Behaviour) =>
     return { closed, requests, baseUrl: `http://127.0.0.1:${port}/api/v1` }
   })
 
-const clientLayer = (baseUrl: string, maxRetries = 0) =>
-  NodeGigaChat.layer({ baseUrl, authUrl: `${baseUrl}/oauth`, accessToken: "t", maxRetries })
+const clientLayer = (baseUrl: string, options: GigaChatConfig.Options = {}) =>
+  NodeGigaChat.layer({ baseUrl, authUrl: `${baseUrl}/oauth`, accessToken: "t", ...options })
 
 /** Bounded wait for the server to see the response close. */
 const awaitClose = (closed: Deferred.Deferred<Closed>) =>
@@ -184,7 +186,7 @@ describe("GigaChat.stream over a local server", () => {
     Effect.gen(function*() {
       const server = yield* makeServer({ frames: 2, intervalMillis: 5, then: "reset" })
       const items = yield* Stream.runCollect(Stream.either(GigaChat.stream("Count"))).pipe(
-        Effect.provide(clientLayer(server.baseUrl, 2))
+        Effect.provide(clientLayer(server.baseUrl, { maxRetries: 2 }))
       )
       const [first, second, last, ...rest] = Chunk.toReadonlyArray(items)
       assert.deepStrictEqual([first, second].map((item) => item && Either.getOrThrow(item).choices[0]?.delta.content), [
@@ -207,5 +209,38 @@ describe("GigaChat.stream over a local server", () => {
         const closed = yield* awaitClose(server.closed)
         assert.isFalse(closed.finished)
       }).pipe(Effect.provide(clientLayer(server.baseUrl)))
+    }))
+
+  it.scopedLive("an error object in the stream fails the stream and closes the connection", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer({
+        frames: 1000,
+        intervalMillis: 20,
+        then: "done",
+        frame: (index) => index === 1 ? `data: {"status":500,"message":"model failure"}\n\n` : frame(index)
+      })
+      yield* Effect.gen(function*() {
+        const items = Chunk.toReadonlyArray(yield* Stream.runCollect(Stream.either(GigaChat.stream("Count"))))
+        assert.strictEqual(items.length, 2)
+        assert.strictEqual(Either.getOrThrow(items[0]!).choices[0]?.delta.content, "token-0 ")
+        const error = Either.flip(items[1]!).pipe(Either.getOrThrow)
+        assert.strictEqual(error._tag, "ServerError")
+        assert.include(error.message, "model failure")
+        const closed = yield* awaitClose(server.closed)
+        assert.isFalse(closed.finished)
+      }).pipe(Effect.provide(clientLayer(server.baseUrl)))
+    }))
+
+  it.scopedLive("a server silent for longer than the timeout fails with a TimeoutError and is disconnected", () =>
+    Effect.gen(function*() {
+      const server = yield* makeServer({ frames: 1, intervalMillis: 60_000, then: "hang" })
+      yield* Effect.gen(function*() {
+        const items = Chunk.toReadonlyArray(yield* Stream.runCollect(Stream.either(GigaChat.stream("Count"))))
+        assert.strictEqual(items.length, 2)
+        assert.strictEqual(Either.getOrThrow(items[0]!).choices[0]?.delta.content, "token-0 ")
+        assert.strictEqual(Either.flip(items[1]!).pipe(Either.getOrThrow)._tag, "TimeoutError")
+        const closed = yield* awaitClose(server.closed)
+        assert.isFalse(closed.finished)
+      }).pipe(Effect.provide(clientLayer(server.baseUrl, { timeout: "300 millis" })))
     }))
 })
