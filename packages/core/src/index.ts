@@ -87,3 +87,13 @@ export * as Tokens from "./Tokens.js"
  * @since 0.1.0
  */
 export * as GigaChatEmulator from "./GigaChatEmulator.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Completions from "./Completions.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Tool from "./Tool.js"
