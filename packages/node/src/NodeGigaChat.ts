@@ -22,26 +22,35 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/nodeGigaChat.js"
 
 /**
- * The TLS options given to undici, built from the configuration.
+ * The TLS options given to undici, built from the configuration. The private key and its passphrase stay
+ * `Redacted`, so printing or logging these options shows neither.
  *
  * @since 0.1.0
  * @category models
  */
 export interface TlsOptions {
+  /** Node's default roots followed by the certificates of `caBundleFile`; absent without a bundle (Node's roots). */
   readonly ca?: ReadonlyArray<string> | undefined
+  /** The client certificate (PEM) for mTLS. */
   readonly cert?: string | undefined
-  readonly key?: string | undefined
-  readonly passphrase?: string | undefined
+  /** The client key (PEM), possibly encrypted. */
+  readonly key?: Redacted.Redacted<string> | undefined
+  /** The passphrase of an encrypted client key. */
+  readonly passphrase?: Redacted.Redacted<string> | undefined
+  /** Verify the server's certificate: `verifySslCerts`, forced on when a CA bundle is given. */
   readonly rejectUnauthorized: boolean
 }
 
 /**
- * Reads the CA bundle and client certificate files named by the configuration. A file that cannot be read fails
- * with a `ConfigError` naming the setting and the file. With `verifySslCerts: false` a warning is logged.
+ * Reads and checks the CA bundle and client certificate files named by the configuration, so every mistake fails
+ * here, once, with a `ConfigError` naming the setting (e.g. `GIGACHAT_KEY_FILE_PASSWORD` for a wrong passphrase)
+ * instead of on every request. A CA file may be a PEM bundle or one DER certificate; a certificate file may hold
+ * the key too. With `verifySslCerts: false` (and no CA bundle) a warning is logged.
  *
  * @since 0.1.0
  * @category constructors
@@ -50,7 +59,8 @@ export const tlsOptions: (config: GigaChatConfig.Service) => Effect.Effect<TlsOp
   internal.tlsOptions
 
 /**
- * An undici agent with the configured TLS settings and connection limit, destroyed when the scope closes.
+ * An undici agent with the configured TLS settings (CA bundle and client certificate in one TLS configuration) and
+ * connection limit (`maxConnections`), destroyed when the scope closes. It follows no redirect.
  *
  * @since 0.1.0
  * @category constructors
@@ -73,6 +83,7 @@ export const layerHttpClient: Layer.Layer<
 
 /**
  * Everything over an undici client, with settings from the options, then `GIGACHAT_*` variables, then defaults.
+ * Fails with a `ConfigError` naming the setting when a setting does not parse or a TLS file cannot be used.
  *
  * @since 0.1.0
  * @category layers
