@@ -275,7 +275,7 @@ const jsonFixture = (
     method,
     path,
     { body: fixture(name), headers: { "x-request-id": `rid-${name}` } },
-    requestBody === undefined ? undefined : JSON.stringify(requestBody)
+    requestBody === undefined || requestBody === "multipart" ? requestBody : JSON.stringify(requestBody)
   )
 
 describe("Replay of the response fixtures", () => {
@@ -446,7 +446,7 @@ describe("Replay of the response fixtures", () => {
   it.effect("post_files.json → uploadFile, post_files_delete.json → deleteFile", () =>
     Effect.gen(function*() {
       const uploaded = yield* replay(
-        [jsonFixture("POST", "/files", "post_files.json")],
+        [jsonFixture("POST", "/files", "post_files.json", "multipart")],
         withService((gc) => gc.uploadFile({ file: new Uint8Array([1, 2, 3]), filename: "image.jpg" }))
       )
       assert.strictEqual(uploaded.id, "c757a9c5-de04-498f-baa3-efcc54de7853")

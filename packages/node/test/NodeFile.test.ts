@@ -1,5 +1,5 @@
 import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
-import { NodeFile } from "@effect-gigachat/node"
+import { NodeFile, NodeGigaChat, NodeGigaChatEmulator } from "@effect-gigachat/node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -95,6 +95,24 @@ describe("NodeFile", () => {
       const content = yield* gc.getFileContent(uploaded.id)
       assert.deepStrictEqual(content.bytes, new Uint8Array(readFileSync(image)))
     }).pipe(Effect.provide(emulator)))
+
+  it.scoped("upload over undici and a real socket: the server stores the same bytes", () =>
+    Effect.gen(function*() {
+      const server = yield* NodeGigaChatEmulator.make()
+      const layer = NodeGigaChat.layer({
+        baseUrl: server.baseUrl,
+        authUrl: server.authUrl,
+        credentials: GigaChatEmulator.defaultCredentials
+      })
+      const content = yield* Effect.gen(function*() {
+        const uploaded = yield* NodeFile.upload(image.pathname, { purpose: "assistant" })
+        assert.strictEqual(uploaded.filename, "image.jpg")
+        assert.strictEqual(uploaded.purpose, "assistant")
+        const gc = yield* GigaChat.GigaChat
+        return yield* gc.getFileContent(uploaded.id)
+      }).pipe(Effect.provide(layer))
+      assert.deepStrictEqual(content.bytes, new Uint8Array(readFileSync(image)))
+    }))
 
   it.effect("upload of a missing file sends nothing", () =>
     Effect.gen(function*() {

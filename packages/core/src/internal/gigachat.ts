@@ -23,6 +23,7 @@ import * as Models from "../Models.js"
 import type * as Sse from "../Sse.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
+import { make as makeCompletions } from "./completions.js"
 
 const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
 
@@ -167,6 +168,24 @@ const guessMimeType = (filename: string): string => {
   return mimeTypes[extension] ?? "application/octet-stream"
 }
 
+/**
+ * The form as multipart bytes with its boundary, encoded by the Fetch API. Sending bytes instead of the `FormData`
+ * works with every `HttpClient`: undici 7's dispatcher rejects Node 20's global `FormData` ("action is not a
+ * function"), and bytes can be sent again on a retry.
+ */
+const multipartBody = (form: FormData): Effect.Effect<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const encoded = new Response(form)
+      const contentType = encoded.headers.get("content-type") ?? "multipart/form-data"
+      return HttpBody.uint8Array(new Uint8Array(await encoded.arrayBuffer()), contentType)
+    },
+    catch: (cause) =>
+      new GigaChatError.InvalidRequestError({ description: "the file to upload could not be read", cause }, {
+        disableValidation: true
+      })
+  })
+
 /** @internal */
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
@@ -297,7 +316,10 @@ export const make = Effect.gen(function*() {
       const form = new FormData()
       form.append("file", blob, upload.filename)
       form.append("purpose", upload.purpose ?? "general")
-      return transport.json(HttpClientRequest.post("/files", { body: HttpBody.formData(form) }), Files.UploadedFile)
+      return Effect.flatMap(
+        multipartBody(form),
+        (body) => transport.json(HttpClientRequest.post("/files", { body }), Files.UploadedFile)
+      )
     }).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.uploadFile"))
 
   const getFile = (id: string) =>
@@ -356,7 +378,8 @@ export const make = Effect.gen(function*() {
     getFileContent,
     getImage,
     functionsConvert,
-    getToken
+    getToken,
+    completions: makeCompletions({ config, transport, getFileContent })
   } satisfies GigaChat.Service
 })
 
