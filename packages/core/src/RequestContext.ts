@@ -14,6 +14,8 @@ import type * as Stream from "effect/Stream"
 import * as internal from "./internal/requestContext.js"
 
 /**
+ * The values of a request context. Empty strings are not sent, as the Python SDK skips empty context values.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -32,7 +34,8 @@ export interface RequestContext {
 }
 
 /**
- * The context of the current fiber.
+ * The context of the current fiber. Child fibers start with a copy, so concurrent fibers never see each other's
+ * values.
  *
  * @since 0.1.0
  * @category fiber refs
@@ -40,6 +43,8 @@ export interface RequestContext {
 export const currentRequestContext: FiberRef.FiberRef<RequestContext> = internal.currentRequestContext
 
 /**
+ * Reads the context of the current fiber.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -123,7 +128,9 @@ export const withAgentId: {
 } = internal.withField("agentId")
 
 /**
- * Runs an effect with a verbatim `Authorization` header; the SDK then fetches and refreshes no token itself.
+ * Runs an effect with a verbatim `Authorization` header (e.g. `Bearer <token of an end user>`); the SDK then
+ * fetches and refreshes no token itself, and a 401 is returned to the caller. The value is kept `Redacted`; an
+ * empty value counts as unset.
  *
  * @since 0.1.0
  * @category combinators

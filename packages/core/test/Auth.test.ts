@@ -1,6 +1,7 @@
 import { Auth, GigaChat, GigaChatConfig, GigaChatError, RequestContext } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -9,9 +10,10 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import type { Handler, RecordedRequest } from "./utils/mockHttp.js"
-import { credentials, json, makeMockHttp } from "./utils/mockHttp.js"
+import { credentials, json, makeMockHttp, sse } from "./utils/mockHttp.js"
 
 const baseUrl = "https://gigachat.test/api/v1"
 const authUrl = "https://auth.test/api/v2/oauth"
@@ -233,6 +235,47 @@ describe("Auth", () => {
       // The new token is cached: no further OAuth request.
       yield* GigaChat.chat("x")
       assert.strictEqual(oauth().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("20 concurrent calls rejected with 401 share one new token: exactly one more OAuth request", () => {
+    const { bearers, layer, oauth } = setup({
+      api: (request) =>
+        request.headers["authorization"] === `Bearer ${tokenNumber(1)}`
+          ? Effect.delay(Effect.succeed(unauthorized()), "1 second")
+          : json(completion)
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Effect.all(Array.from({ length: 20 }, () => GigaChat.chat("x")), { concurrency: "unbounded" })
+      )
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      assert.strictEqual(oauth().length, 2)
+      assert.strictEqual(bearers().filter((bearer) => bearer === `Bearer ${tokenNumber(2)}`).length, 20)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a stream answered with 401 re-authenticates once and then streams", () => {
+    const chunk = `data: ${
+      JSON.stringify({
+        choices: [{ delta: { role: "assistant", content: "streamed" }, index: 0 }],
+        created: 1,
+        model: "GigaChat:1",
+        object: "chat.completion"
+      })
+    }\n\n`
+    const { bearers, layer, oauth } = setup({
+      api: (request) =>
+        request.headers["authorization"] === `Bearer ${tokenNumber(1)}`
+          ? unauthorized()
+          : sse([chunk, "data: [DONE]\n\n"])
+    })
+    return Effect.gen(function*() {
+      const chunks = yield* Stream.runCollect(GigaChat.stream("x"))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(chunks).map((c) => c.choices[0]?.delta.content), ["streamed"])
+      assert.strictEqual(oauth().length, 2)
+      assert.deepStrictEqual(bearers(), [`Bearer ${tokenNumber(1)}`, `Bearer ${tokenNumber(2)}`])
     }).pipe(Effect.provide(layer))
   })
 
