@@ -23,7 +23,6 @@ import * as Models from "../Models.js"
 import type * as Sse from "../Sse.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
-import { make as makeCompletions } from "./completions.js"
 
 const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
 
@@ -378,8 +377,7 @@ export const make = Effect.gen(function*() {
     getFileContent,
     getImage,
     functionsConvert,
-    getToken,
-    completions: makeCompletions({ config, transport, getFileContent })
+    getToken
   } satisfies GigaChat.Service
 })
 
