@@ -1,0 +1,28 @@
+/**
+ * Structured output: the answer as typed data, checked with an Effect Schema.
+ */
+import { GigaChat } from "@effect-gigachat/core"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+
+// The JSON Schema sent as response_format is generated from this Schema; the answer is decoded with it.
+const Recipe = Schema.Struct({
+  title: Schema.String,
+  servings: Schema.Number,
+  ingredients: Schema.Array(Schema.Struct({ name: Schema.String, amount: Schema.String })),
+  steps: Schema.Array(Schema.String)
+})
+
+export const example = Effect.gen(function*() {
+  const gc = yield* GigaChat.GigaChat
+  const { completion, parsed } = yield* gc.chatParse(
+    { messages: [{ role: "user", content: "Give me a simple pancake recipe." }] },
+    Recipe
+  )
+  // `parsed` is typed as Recipe: a cut answer is a LengthFinishReasonError, a wrong one a DecodeError.
+  yield* Console.log(`${parsed.title} (${parsed.servings} servings)`)
+  for (const ingredient of parsed.ingredients) yield* Console.log(`- ${ingredient.name}: ${ingredient.amount}`)
+  for (const [i, step] of parsed.steps.entries()) yield* Console.log(`${i + 1}. ${step}`)
+  yield* Console.log(`${completion.usage.total_tokens} tokens`)
+})
