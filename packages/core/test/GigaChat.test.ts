@@ -502,13 +502,15 @@ describe("GigaChat", () => {
         yield* call(layer, (gc) => gc.uploadFile({ file: new Blob([bytes]), filename: "scan.PDF" }))
         yield* call(layer, (gc) => gc.uploadFile({ file: bytes, filename: "data.xyz" }))
         yield* call(layer, (gc) => gc.uploadFile({ file: bytes, filename: "README" }))
+        yield* call(layer, (gc) => gc.uploadFile({ file: bytes, filename: "odd.constructor" }))
         const sent = yield* Effect.forEach(bodies, parts)
         assert.deepStrictEqual(sent.map((part) => [part.filename, part.type, part.purpose]), [
           ["notes.bin", "text/plain", "assistant"],
           ["a.mp3", "audio/ogg", "general"],
           ["scan.PDF", "application/pdf", "general"],
           ["data.xyz", "application/octet-stream", "general"],
-          ["README", "application/octet-stream", "general"]
+          ["README", "application/octet-stream", "general"],
+          ["odd.constructor", "application/octet-stream", "general"]
         ])
         for (const part of sent) assert.deepStrictEqual(part.bytes, bytes)
       })

@@ -164,7 +164,8 @@ const mimeTypes: Readonly<Record<string, string>> = {
 
 const guessMimeType = (filename: string): string => {
   const extension = filename.slice(filename.lastIndexOf(".") + 1).toLowerCase()
-  return mimeTypes[extension] ?? "application/octet-stream"
+  // own keys only: "x.constructor" must not find Object.prototype.constructor
+  return (Object.hasOwn(mimeTypes, extension) ? mimeTypes[extension] : undefined) ?? "application/octet-stream"
 }
 
 /**
