@@ -30,15 +30,18 @@ import type * as AiCheck from "./AiCheck.js"
 import * as Auth from "./Auth.js"
 import type * as Balance from "./Balance.js"
 import type * as Chat from "./Chat.js"
+import type * as Completions from "./Completions.js"
 import type * as Embeddings from "./Embeddings.js"
 import type * as Files from "./Files.js"
 import type * as Functions from "./Functions.js"
 import * as GigaChatConfig from "./GigaChatConfig.js"
 import type * as GigaChatError from "./GigaChatError.js"
 import * as HttpTransport from "./HttpTransport.js"
+import * as internalCompletions from "./internal/completions.js"
 import * as internal from "./internal/gigachat.js"
 import type * as Models from "./Models.js"
 import type * as Tokens from "./Tokens.js"
+import type * as Tool from "./Tool.js"
 import type * as XHeaders from "./XHeaders.js"
 
 /**
@@ -93,6 +96,147 @@ export interface UploadFile {
  * @category models
  */
 export type FileContent = HttpTransport.Bytes
+
+/**
+ * A v2 chat request, or a plain prompt sent as one user message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CompletionsInput = Completions.ChatCompletionRequestInput | string
+
+/**
+ * A file the model generated (a content part's `files` entry) with its bytes.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GeneratedFile {
+  readonly file: Completions.ChatContentFile
+  readonly content: FileContent
+}
+
+/**
+ * The handlers of a tool loop: for each tool, keyed by its name, an Effect that answers its decoded arguments
+ * with its result (encoded with the tool's `success` Schema when it has one).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ToolHandlers<Tools extends Tool.Any> = {
+  readonly [T in Tools as T["name"]]: (args: Tool.Parameters<T>) => Effect.Effect<Tool.Success<T>, any, any>
+}
+
+/**
+ * The errors the handlers of a tool loop may fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ToolHandlersError<Handlers> = {
+  [K in keyof Handlers]: Handlers[K] extends (...args: ReadonlyArray<any>) => Effect.Effect<any, infer E, any> ? E
+    : never
+}[keyof Handlers]
+
+/**
+ * The services the handlers of a tool loop need.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ToolHandlersContext<Handlers> = {
+  [K in keyof Handlers]: Handlers[K] extends (...args: ReadonlyArray<any>) => Effect.Effect<any, any, infer R> ? R
+    : never
+}[keyof Handlers]
+
+/**
+ * Options of a tool loop.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunToolsOptions<Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>> {
+  /** The functions offered to the model (added after the request's own `tools` / `functions`). */
+  readonly tools: ReadonlyArray<Tools>
+  /** One handler per tool, keyed by the tool's name. */
+  readonly handlers: Handlers
+  /**
+   * The most requests sent to the model (default 10). When the answer to the last one still calls functions, the
+   * loop fails with `InvalidRequestError` (whose `cause` holds `{ maxSteps, response, messages }`).
+   */
+  readonly maxSteps?: number | undefined
+}
+
+/**
+ * The outcome of a tool loop: the final answer (it calls no function), the whole conversation (the request's
+ * messages, every function call and result, and the final answer's messages) and the number of model requests.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ToolRun<Response, Message> {
+  readonly response: Response
+  readonly messages: ReadonlyArray<Message>
+  readonly steps: number
+}
+
+/**
+ * The v2 chat API (`POST /api/v2/chat/completions`, or the `chatCompletionsUrl` setting).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CompletionsService {
+  /** Sends a request; the answer is decoded as `Completions.ChatCompletionResponse`. */
+  readonly create: (
+    request: CompletionsInput
+  ) => Effect.Effect<XHeaders.WithXHeaders<Completions.ChatCompletionResponse>, GigaChatError.GigaChatError>
+  /**
+   * Streams the answer: one chunk per server-sent event, its `event` field set from the SSE event name (a name in
+   * the payload wins). Unlike the Python SDK, events without an `event:` line are kept (as chunks without
+   * `event`) rather than dropped; `data: [DONE]` ends the stream; an error object in the stream fails it with
+   * the typed error of its status.
+   */
+  readonly stream: (
+    request: CompletionsInput
+  ) => Stream.Stream<XHeaders.WithXHeaders<Completions.ChatCompletionChunk>, GigaChatError.GigaChatError>
+  /**
+   * Structured output: sends the Schema's JSON Schema as `model_options.response_format` (`json_schema`, `strict`
+   * by default) and decodes the text of the first assistant message that has text. No messages, no text, invalid
+   * JSON or a value the Schema refuses fail with `DecodeError`; an answer cut at the token limit
+   * (`finish_reason: "length"` on the response or on an assistant message) with `LengthFinishReasonError`.
+   */
+  readonly parse: <A, I>(
+    request: CompletionsInput,
+    schema: Schema.Schema<A, I>,
+    options?: ParseOptions
+  ) => Effect.Effect<
+    Parsed<A, XHeaders.WithXHeaders<Completions.ChatCompletionResponse>>,
+    GigaChatError.GigaChatError
+  >
+  /**
+   * Runs a function-calling loop with typed tools: sends the request with the tools, and while the answer calls
+   * functions, decodes each call's arguments with its tool's Schema, runs its handler, and sends the assistant
+   * message back with one `role: "tool"` message per call (`function_result`), both carrying `tools_state_id`.
+   * A forced `tool_config` applies to the first request only. A call of an unknown function or arguments the
+   * Schema refuses fail with `DecodeError`; handlers' errors fail the loop as they are.
+   */
+  readonly runTools: <Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>>(
+    request: CompletionsInput,
+    options: RunToolsOptions<Tools, Handlers>
+  ) => Effect.Effect<
+    ToolRun<XHeaders.WithXHeaders<Completions.ChatCompletionResponse>, Completions.ChatMessageInput>,
+    GigaChatError.GigaChatError | ToolHandlersError<Handlers>,
+    ToolHandlersContext<Handlers>
+  >
+  /**
+   * Downloads the images the model generated: the `files` of the answer's content parts whose `target` is
+   * `image`, each once, in order, with `GET /files/{id}/content`.
+   */
+  readonly downloadImages: (
+    response: { readonly messages?: ReadonlyArray<Completions.ChatMessageChunk> | undefined }
+  ) => Effect.Effect<ReadonlyArray<GeneratedFile>, GigaChatError.GigaChatError>
+}
 
 /**
  * @since 0.1.0
@@ -161,6 +305,8 @@ export interface Service {
   ) => Effect.Effect<XHeaders.WithXHeaders<Functions.OpenApiFunctions>, GigaChatError.GigaChatError>
   /** Authenticates ahead of the first call; `None` when no token source is configured. */
   readonly getToken: () => Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError>
+  /** The v2 chat API: `create`, `stream`, `parse`, `runTools`, `downloadImages`. */
+  readonly completions: CompletionsService
 }
 
 /**
@@ -303,3 +449,81 @@ export const finalCompletion = <E, R>(
   self: Stream.Stream<XHeaders.WithXHeaders<Chat.ChatCompletionChunk>, E, R>
 ): Effect.Effect<XHeaders.WithXHeaders<Chat.ChatCompletion>, E, R> =>
   Effect.map(Stream.runCollect(self), (chunks) => accumulate(chunks))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const completionsCreate = (
+  request: CompletionsInput
+): Effect.Effect<
+  XHeaders.WithXHeaders<Completions.ChatCompletionResponse>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.completions.create(request))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const completionsStream = (
+  request: CompletionsInput
+): Stream.Stream<
+  XHeaders.WithXHeaders<Completions.ChatCompletionChunk>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Stream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const completionsParse = <A, I>(
+  request: CompletionsInput,
+  schema: Schema.Schema<A, I>,
+  options?: ParseOptions
+): Effect.Effect<
+  Parsed<A, XHeaders.WithXHeaders<Completions.ChatCompletionResponse>>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.completions.parse(request, schema, options))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const completionsRunTools = <Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>>(
+  request: CompletionsInput,
+  options: RunToolsOptions<Tools, Handlers>
+): Effect.Effect<
+  ToolRun<XHeaders.WithXHeaders<Completions.ChatCompletionResponse>, Completions.ChatMessageInput>,
+  GigaChatError.GigaChatError | ToolHandlersError<Handlers>,
+  GigaChat | ToolHandlersContext<Handlers>
+> => Effect.flatMap(GigaChat, (gc) => gc.completions.runTools(request, options))
+
+/**
+ * @since 0.1.0
+ * @category accessors
+ */
+export const completionsDownloadImages = (
+  response: { readonly messages?: ReadonlyArray<Completions.ChatMessageChunk> | undefined }
+): Effect.Effect<ReadonlyArray<GeneratedFile>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.completions.downloadImages(response))
+
+/**
+ * Runs a function-calling loop over the v1 chat API (`functions`): like `completions.runTools`, with the v1
+ * messages — the assistant message with its `function_call` and `functions_state_id`, then a `role: "function"`
+ * message with the function's `name` and its result as JSON `content`. A forced `function_call` applies to the
+ * first request only.
+ *
+ * @since 0.1.0
+ * @category tools
+ */
+export const chatRunTools = <Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>>(
+  request: ChatInput,
+  options: RunToolsOptions<Tools, Handlers>
+): Effect.Effect<
+  ToolRun<XHeaders.WithXHeaders<Chat.ChatCompletion>, Chat.MessagesEncoded>,
+  GigaChatError.GigaChatError | ToolHandlersError<Handlers>,
+  GigaChat | ToolHandlersContext<Handlers>
+> => Effect.flatMap(GigaChat, (gc) => internalCompletions.runChatTools(gc.chat, request, options))

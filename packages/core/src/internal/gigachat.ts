@@ -23,6 +23,7 @@ import * as Models from "../Models.js"
 import type * as Sse from "../Sse.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
+import { make as makeCompletions } from "./completions.js"
 
 const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
 
@@ -378,7 +379,8 @@ export const make = Effect.gen(function*() {
     getFileContent,
     getImage,
     functionsConvert,
-    getToken
+    getToken,
+    completions: makeCompletions({ config, transport, getFileContent })
   } satisfies GigaChat.Service
 })
 
