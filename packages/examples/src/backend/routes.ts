@@ -1,0 +1,223 @@
+/**
+ * The backend's HTTP API, as an `HttpRouter` that needs `GigaChat` and `Shutdown` from its context:
+ *
+ * - `POST /chat` takes `{ "messages": [{ "role": "user", "content": "..." }], "model"?: "..." }` and answers with
+ *   `ChatAnswer` as JSON;
+ * - `POST /chat/stream` takes the same body and relays GigaChat's tokens as server-sent events: one unnamed event
+ *   `{ "delta": "..." }` per token, then `event: done` with the finish reason and usage, or `event: error` with
+ *   `{ "error": "<tag>" }` when GigaChat fails or the server shuts down after the response has started;
+ * - `GET /health` answers `{ "status": "ok" }`.
+ *
+ * The session id (`X-Session-ID`) comes from the server's middleware through `RequestContext`; every GigaChat call
+ * made while handling the request carries it, and the answer echoes it.
+ */
+import { GigaChat, GigaChatError, RequestContext, Sse } from "@effect-gigachat/core"
+import type { Chat } from "@effect-gigachat/core"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+
+/**
+ * Completes when the server starts shutting down: open streams end at once with an `error` event.
+ */
+export class Shutdown extends Context.Tag("@effect-gigachat/examples/backend/Shutdown")<Shutdown, {
+  readonly await: Effect.Effect<void>
+}>() {}
+
+/**
+ * One message of a request.
+ */
+export const ChatMessage = Schema.Struct({
+  role: Schema.Literal("system", "user", "assistant"),
+  content: Schema.String
+})
+
+/**
+ * The body of `POST /chat` and `POST /chat/stream`.
+ */
+export const ChatBody = Schema.Struct({
+  messages: Schema.NonEmptyArray(ChatMessage),
+  model: Schema.optional(Schema.String)
+})
+
+/**
+ * @category models
+ */
+export interface ChatBody extends Schema.Schema.Type<typeof ChatBody> {}
+
+/**
+ * Token usage, as the backend reports it.
+ */
+export const Usage = Schema.Struct({
+  promptTokens: Schema.Number,
+  completionTokens: Schema.Number,
+  totalTokens: Schema.Number
+})
+
+/**
+ * The answer of `POST /chat` (and the data of the stream's `done` event, without `answer`).
+ */
+export const ChatAnswer = Schema.Struct({
+  sessionId: Schema.String,
+  answer: Schema.String,
+  finishReason: Schema.NullOr(Schema.String),
+  model: Schema.String,
+  usage: Usage
+})
+
+/**
+ * @category models
+ */
+export interface ChatAnswer extends Schema.Schema.Type<typeof ChatAnswer> {}
+
+/**
+ * The error body of every non-2xx answer, and the data of the stream's `error` event.
+ */
+export const ErrorBody = Schema.Struct({ error: Schema.String })
+
+const toUsage = (usage: Chat.Usage) => ({
+  promptTokens: usage.prompt_tokens,
+  completionTokens: usage.completion_tokens,
+  totalTokens: usage.total_tokens
+})
+
+const toRequest = (body: ChatBody): Chat.ChatRequestInput => ({
+  messages: body.messages.map((message) => ({ role: message.role, content: message.content })),
+  ...(body.model !== undefined ? { model: body.model } : {})
+})
+
+const sessionIdHeader = (sessionId: string | undefined): Record<string, string> =>
+  sessionId === undefined ? {} : { "x-session-id": sessionId }
+
+/**
+ * What a GigaChat failure becomes for our own clients: the upstream's details stay in our logs, the client gets the
+ * error's tag and a status that says whose fault it is.
+ */
+const gigaChatFailure = (error: GigaChatError.GigaChatError, sessionId: string | undefined) =>
+  Effect.logWarning("GigaChat call failed", error.message).pipe(
+    Effect.as(HttpServerResponse.unsafeJson({ error: error._tag }, {
+      status: error._tag === "RateLimitError" ? 503 : error._tag === "TimeoutError" ? 504 : 502,
+      headers: {
+        ...sessionIdHeader(sessionId),
+        ...(error._tag === "RateLimitError" && error.retryAfter !== undefined
+          ? { "retry-after": String(Math.ceil(Duration.toSeconds(error.retryAfter))) }
+          : {})
+      }
+    }))
+  )
+
+const badRequest = (error: ParseResult.ParseError | HttpServerError.RequestError, sessionId: string | undefined) =>
+  Effect.logInfo("rejected request body", String(error)).pipe(
+    Effect.as(
+      HttpServerResponse.unsafeJson({ error: "BadRequest" }, { status: 400, headers: sessionIdHeader(sessionId) })
+    )
+  )
+
+/** Answers a failed handler: a bad body is the client's fault (400), anything else GigaChat's. */
+const answerFailure =
+  (sessionId: string | undefined) =>
+  (error: ParseResult.ParseError | HttpServerError.RequestError | GigaChatError.GigaChatError) =>
+    GigaChatError.isGigaChatError(error) ? gigaChatFailure(error, sessionId) : badRequest(error, sessionId)
+
+const chat = Effect.gen(function*() {
+  const { sessionId } = yield* RequestContext.get
+  return yield* Effect.gen(function*() {
+    const body = yield* HttpServerRequest.schemaBodyJson(ChatBody)
+    const gigachat = yield* GigaChat.GigaChat
+    const completion = yield* gigachat.chat(toRequest(body))
+    const choice = completion.choices[0]
+    yield* Effect.logInfo("chat answered").pipe(
+      Effect.annotateLogs({ model: completion.model, totalTokens: completion.usage.total_tokens })
+    )
+    const answer: ChatAnswer = {
+      sessionId: sessionId ?? "",
+      answer: choice?.message.content ?? "",
+      finishReason: choice?.finish_reason ?? null,
+      model: completion.model,
+      usage: toUsage(completion.usage)
+    }
+    return HttpServerResponse.unsafeJson(answer, { headers: sessionIdHeader(sessionId) })
+  }).pipe(Effect.catchAll(answerFailure(sessionId)))
+}).pipe(Effect.withSpan("backend.chat"))
+
+const event = (name: string | undefined, data: unknown): string =>
+  Sse.encode({ event: name, data: JSON.stringify(data) })
+
+/**
+ * GigaChat's chunks as our own events: a `delta` per non-empty token, then `done` (or `error`). The stream ends
+ * early, with an `error` event, when the server shuts down; ending it interrupts the upstream request.
+ */
+export const relay = (
+  chunks: Stream.Stream<Chat.ChatCompletionChunk, GigaChatError.GigaChatError>,
+  shutdown: Effect.Effect<void>
+): Stream.Stream<string> =>
+  Stream.suspend(() => {
+    let last: Chat.ChatCompletionChunk | undefined
+    const tokens = chunks.pipe(
+      Stream.tap((chunk) =>
+        Effect.sync(() => {
+          last = chunk
+        })
+      ),
+      Stream.filterMap((chunk) => {
+        const delta = chunk.choices[0]?.delta.content
+        return delta ? Option.some(event(undefined, { delta })) : Option.none()
+      }),
+      Stream.concat(Stream.sync(() =>
+        event("done", {
+          finishReason: last?.choices[0]?.finish_reason ?? null,
+          model: last?.model ?? "",
+          usage: last?.usage !== undefined ? toUsage(last.usage) : null
+        })
+      )),
+      Stream.catchAll((error) =>
+        Stream.fromEffect(Effect.logWarning("GigaChat stream failed", error.message)).pipe(
+          Stream.as(event("error", { error: error._tag }))
+        )
+      )
+    )
+    const stop = Stream.fromEffect(shutdown).pipe(Stream.as(event("error", { error: "ShuttingDown" })))
+    // Whichever ends first ends the response: the upstream's last event, or the shutdown notice.
+    return Stream.merge(tokens, stop, { haltStrategy: "either" })
+  })
+
+const chatStream = Effect.gen(function*() {
+  const { sessionId } = yield* RequestContext.get
+  return yield* Effect.gen(function*() {
+    const body = yield* HttpServerRequest.schemaBodyJson(ChatBody)
+    const gigachat = yield* GigaChat.GigaChat
+    const shutdown = yield* Shutdown
+    // The upstream request is opened when the server starts sending the body, and aborted when it stops.
+    const events = relay(gigachat.stream(toRequest(body)), shutdown.await).pipe(
+      Stream.encodeText,
+      Stream.ensuringWith((exit) =>
+        Exit.isInterrupted(exit)
+          ? Effect.logInfo("stream cancelled (client gone or server stopping)")
+          : Effect.logInfo("stream finished")
+      ),
+      Stream.withSpan("backend.chatStream")
+    )
+    return HttpServerResponse.stream(events, {
+      contentType: "text/event-stream",
+      headers: { "cache-control": "no-cache", ...sessionIdHeader(sessionId) }
+    })
+  }).pipe(Effect.catchAll(answerFailure(sessionId)))
+})
+
+/**
+ * The routes. Handler errors are answered here, so the router only fails with `RouteNotFound` (a 404).
+ */
+export const router = HttpRouter.empty.pipe(
+  HttpRouter.post("/chat", chat),
+  HttpRouter.post("/chat/stream", chatStream),
+  HttpRouter.get("/health", HttpServerResponse.unsafeJson({ status: "ok" }))
+)
