@@ -106,11 +106,13 @@ export const sseStream = (
   }
   const dropAfter = fault?.dropAfterChunks
   const complete = dropAfter === undefined ? output : output.slice(0, Math.max(0, dropAfter))
-  let stream: Stream.Stream<Uint8Array, ConnectionDropped> = Stream.fromIterable(complete).pipe(
-    Stream.rechunk(1),
-    Stream.map((frame) => encoder.encode(frame))
+  // Frames are written one by one, but handed over together unless a fault needs them apart (cheaper per request).
+  let stream: Stream.Stream<Uint8Array, ConnectionDropped> = Stream.map(
+    Stream.fromIterable(complete),
+    (frame) => encoder.encode(frame)
   )
   const delay = fault?.chunkDelay
+  if (delay !== undefined || dropAfter !== undefined) stream = Stream.rechunk(stream, 1)
   if (delay !== undefined) {
     stream = Stream.mapEffect(stream, (chunk) => Effect.as(Effect.sleep(delay), chunk))
   }

@@ -124,6 +124,19 @@ const readBody = (
   limit: number
 ): Effect.Effect<{ readonly bytes: Uint8Array; readonly tooLarge: boolean }> =>
   Effect.suspend(() => {
+    const declared = Number(request.headers["content-length"] ?? Number.NaN)
+    if (declared === 0) return Effect.succeed(emptyBody)
+    if ((declared > 0 && declared <= limit) || request.source instanceof Request) {
+      // One read instead of a stream of chunks: the common case (and in-process, the body is in memory anyway).
+      return Effect.match(HttpServerRequest.withMaxBodySize(request.arrayBuffer, Option.some(limit + 1)), {
+        onFailure: () => emptyBody,
+        onSuccess: (buffer) =>
+          buffer.byteLength > limit ? { bytes: new Uint8Array(0), tooLarge: true } : {
+            bytes: new Uint8Array(buffer),
+            tooLarge: false
+          }
+      })
+    }
     const chunks: Array<Uint8Array> = []
     let size = 0
     let tooLarge = false
