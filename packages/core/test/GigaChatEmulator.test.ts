@@ -679,7 +679,13 @@ describe("GigaChatEmulator", () => {
         const yaml = [
           "openapi: 3.0.0",
           "paths:",
-          "  /sms:",
+          "  /sms/{to}:",
+          "    parameters:",
+          "      - name: to",
+          "        in: path",
+          "        required: true",
+          "        schema:",
+          "          type: string",
           "    post:",
           "      operationId: send_sms # comment",
           "      description: |",
@@ -702,8 +708,9 @@ describe("GigaChatEmulator", () => {
           json
         )
         assert.strictEqual(fromYaml.functions[0].name, "send_sms")
-        assert.strictEqual(fromYaml.functions[0].description, "Sends an SMS.\n")
-        assert.deepStrictEqual(fromYaml.functions[0].parameters.required, ["text"])
+        assert.strictEqual(fromYaml.functions[0].description, "Sends an SMS.")
+        assert.deepStrictEqual(fromYaml.functions[0].parameters.required, ["to", "text"])
+        assert.deepStrictEqual(fromYaml.functions[0].parameters.properties.to, { type: "string" })
         assert.deepStrictEqual(fromYaml.functions[0].parameters.properties.text, { type: "string", minLength: 1 })
         const garbage = yield* client.execute(
           HttpClientRequest.post(`${baseUrl}/functions/convert`).pipe(HttpClientRequest.bodyText("just words"))

@@ -171,12 +171,11 @@ const parseYaml = (source: string): Json => {
       collected.push(raw.slice(blockIndent))
     }
     while (collected.length > 0 && collected[collected.length - 1] === "") collected.pop()
-    const keep = indicator.includes("+")
-    const strip = indicator.includes("-")
     const body = indicator.startsWith(">") ?
       collected.join("\n").replace(/([^\n])\n(?=[^\n])/g, "$1 ") :
       collected.join("\n")
-    return strip ? body : keep ? body + "\n" : body + "\n"
+    // "|-" strips the final line break; "|" and "|+" keep one (trailing blank lines are not kept).
+    return indicator.includes("-") ? body : body + "\n"
   }
 
   const valueAfterKey = (rest: string, indent: number): Json => {
@@ -348,15 +347,12 @@ export const convert = (input: unknown): Array<Record<string, unknown>> | undefi
       const success = Object.entries(responses).find(([status]) => /^2/.test(status))?.[1]
       const returns = isRecord(success) ? jsonSchemaOf(success.content) : undefined
       const name = typeof operation.operationId === "string" ? operation.operationId : functionName(method, path)
-      const description = typeof operation.description === "string" ?
-        operation.description :
-        typeof operation.summary === "string" ?
-        operation.summary :
-        ""
+      const summary = typeof operation.summary === "string" ? operation.summary.trim() : undefined
+      const description = typeof operation.description === "string" ? operation.description.trim() : summary ?? ""
       const examples = Array.isArray(operation["x-few-shot-examples"]) ?
         operation["x-few-shot-examples"] :
         [{
-          request: typeof operation.summary === "string" ? operation.summary : description || name,
+          request: summary ?? (description || name),
           params: sampleFromSchema(functionParameters)
         }]
       functions.push({

@@ -320,7 +320,7 @@ export const fitsSchema = (value: unknown, schema: unknown): boolean => {
 export const sampleRegex = (source: string): string | undefined => {
   let output = ""
   let index = 0
-  let lastAtom: (() => string) | undefined
+  let hasAtom = false
   let lastStart = 0
   const groupStarts: Array<number> = []
   const classSample = (body: string): string | undefined => {
@@ -343,38 +343,37 @@ export const sampleRegex = (source: string): string | undefined => {
       if (char === "(") {
         groupStarts.push(output.length)
         index += source.startsWith("(?:", index) ? 3 : 1
-        lastAtom = undefined
+        hasAtom = false
         continue
       }
       if (char === ")") {
         const start = groupStarts.pop()
         if (start === undefined) return undefined
-        const group = output.slice(start)
         lastStart = start
-        lastAtom = () => group
+        hasAtom = true
         index++
         continue
       }
       if (char === "?" || char === "*") {
-        if (lastAtom === undefined) return undefined
+        if (!hasAtom) return undefined
         output = output.slice(0, lastStart)
-        lastAtom = undefined
+        hasAtom = false
         index++
         continue
       }
       if (char === "+") {
-        if (lastAtom === undefined) return undefined
-        lastAtom = undefined
+        if (!hasAtom) return undefined
+        hasAtom = false
         index++
         continue
       }
       if (char === "{") {
         const quantifier = /^\{(\d+)(?:,(\d*))?\}/.exec(source.slice(index))
-        if (quantifier === null || lastAtom === undefined) return undefined
+        if (quantifier === null || !hasAtom) return undefined
         const times = Number(quantifier[1])
         const atom = output.slice(lastStart)
         output = output.slice(0, lastStart) + atom.repeat(times)
-        lastAtom = undefined
+        hasAtom = false
         index += quantifier[0].length
         continue
       }
@@ -385,7 +384,7 @@ export const sampleRegex = (source: string): string | undefined => {
         const sample = classSample(source.slice(index + 1, end))
         if (sample === undefined) return undefined
         output += sample
-        lastAtom = () => sample
+        hasAtom = true
         index = end + 1
         continue
       }
@@ -394,13 +393,13 @@ export const sampleRegex = (source: string): string | undefined => {
         const sample = escaped === "d" ? "1" : escaped === "w" ? "a" : escaped === "s" ? " " : escaped
         if (sample === undefined) return undefined
         output += sample
-        lastAtom = () => sample
+        hasAtom = true
         index += 2
         continue
       }
       const sample = char === "." ? "a" : char
       output += sample
-      lastAtom = () => sample
+      hasAtom = true
       index++
     }
     return new RegExp(`^(?:${source})$`).test(output) ? output : undefined
