@@ -156,7 +156,10 @@ export type ToolHandlersContext<Handlers> = {
  * @category models
  */
 export interface RunToolsOptions<Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>> {
-  /** The functions offered to the model (added after the request's own `tools` / `functions`). */
+  /**
+   * The functions offered to the model, after the request's own: v2 adds their specifications to the request's
+   * `functions` tool entry (or a new one after its `tools`), v1 appends them to its `functions`.
+   */
   readonly tools: ReadonlyArray<Tools>
   /** One handler per tool, keyed by the tool's name. */
   readonly handlers: Handlers

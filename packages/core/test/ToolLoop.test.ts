@@ -181,6 +181,25 @@ describe("tool loops", () => {
         ])
       }))
 
+    it.effect("the typed specifications join the request's own functions entry", () =>
+      Effect.gen(function*() {
+        const { clock } = yield* makeTools
+        const { api, layer } = setup(() => textAnswer("no call"))
+        const legacy = { name: "legacy", description: "Untyped.", parameters: { type: "object", properties: {} } }
+        const run = yield* GigaChat.completionsRunTools({
+          messages: [user("hi")],
+          tools: ["code_interpreter", { functions: { specifications: [legacy] } }]
+        }, {
+          tools: [clock],
+          handlers: { current_time: () => Effect.succeed({ now: new Date(0) }) }
+        }).pipe(Effect.provide(layer))
+        assert.strictEqual(run.steps, 1)
+        assert.deepStrictEqual(bodyOf(api()[0]).tools, [
+          { code_interpreter: {} },
+          { functions: { specifications: [legacy, clock.specification] } }
+        ])
+      }))
+
     it.effect("a forced tool_config is sent with the first request only", () =>
       Effect.gen(function*() {
         const { clock } = yield* makeTools

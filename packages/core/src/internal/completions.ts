@@ -206,6 +206,26 @@ const assistantMessages = (response: Response): ReadonlyArray<Completions.ChatMe
   )
 }
 
+/**
+ * The request's tools with the typed tools' specifications: appended to the request's first `functions` entry when
+ * it has one (one entry carries all client functions), else added as a new entry.
+ */
+const withFunctions = (
+  tools: ReadonlyArray<ToolInput>,
+  typed: ReadonlyArray<Tool.Any>
+): ReadonlyArray<ToolInput> => {
+  if (typed.length === 0) return tools
+  const specifications = Tool.toV2Tool(typed).functions.specifications
+  const index = tools.findIndex((tool) => isPlainObject(tool) && isPlainObject(tool.functions))
+  if (index === -1) return [...tools, { functions: { specifications } }]
+  const entry = tools[index] as Completions.ChatTool
+  const merged: ToolInput = {
+    ...entry,
+    functions: { ...entry.functions, specifications: [...(entry.functions?.specifications ?? []), ...specifications] }
+  }
+  return tools.map((tool, i) => i === index ? merged : tool)
+}
+
 const runTools = (
   create: (request: GigaChat.CompletionsInput) => Effect.Effect<Response, GigaChatError.GigaChatError>,
   input: GigaChat.CompletionsInput,
@@ -214,11 +234,9 @@ const runTools = (
   Effect.gen(function*() {
     const registry = yield* makeRegistry("runTools", options)
     const request = toRequest(input)
-    const tools: ReadonlyArray<ToolInput> = [
-      ...(request.tools ?? []),
-      ...(options.tools.length > 0 ? [Tool.toV2Tool(options.tools)] : [])
-    ]
-    const messages: Array<Completions.ChatMessageInput> = [...request.messages]
+    const tools = withFunctions(request.tools ?? [], options.tools)
+    // not an array: the first request fails with the typed InvalidRequestError of `encodeRequest`
+    const messages: Array<Completions.ChatMessageInput> = Array.isArray(request.messages) ? [...request.messages] : []
     let toolConfig = request.tool_config
     for (let step = 1;; step++) {
       const response = yield* create({ ...request, tools, tool_config: toolConfig, messages: [...messages] })
@@ -270,7 +288,7 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
       ...(request.functions ?? []),
       ...options.tools.map((tool) => Tool.toV1Function(tool) as Chat.Function)
     ]
-    const messages: Array<Chat.MessagesEncoded> = [...request.messages]
+    const messages: Array<Chat.MessagesEncoded> = Array.isArray(request.messages) ? [...request.messages] : []
     let functionCall = request.function_call
     for (let step = 1;; step++) {
       const completion = yield* chat({ ...request, functions, function_call: functionCall, messages: [...messages] })
