@@ -5,6 +5,10 @@
  * codes, `Retry-After`, latency, dropped or slow streams, malformed frames, broken JSON) and a log of the requests it
  * received.
  *
+ * Every response carries `x-request-id` (the request's own `X-Request-ID` when it sent one, else a new UUID) and
+ * `x-session-id` (echoed, else a new UUID), and echoes `x-client-id`. Files uploaded with an `X-Client-ID` are only
+ * visible to requests with the same one (403 otherwise), as on the real server.
+ *
  * Use it in-process with {@link layerHttpClient} (an `HttpClient` that calls the app directly, no sockets), or over
  * a real socket with `NodeGigaChatEmulator` from `@effect-gigachat/node`.
  *
@@ -178,7 +182,10 @@ export interface Options {
     | Redacted.Redacted<string>
     | ReadonlyArray<string | Redacted.Redacted<string>>
     | undefined
-  /** User/password pairs `POST /api/v1/token` accepts. When absent, any non-empty pair is accepted. */
+  /**
+   * User/password pairs `POST /api/v1/token` accepts (its answer is `{ tok, exp }`, `exp` in ms like the OAuth
+   * `expires_at`). When absent, any non-empty pair is accepted.
+   */
   readonly users?: ReadonlyArray<{ readonly user: string; readonly password: string }> | undefined
   /** A fixed access token the API always accepts, besides the tokens the emulator issues. */
   readonly accessToken?: string | Redacted.Redacted<string> | undefined
