@@ -454,6 +454,8 @@ export const finalCompletion = <E, R>(
   Effect.map(Stream.runCollect(self), (chunks) => accumulate(chunks))
 
 /**
+ * Sends a v2 chat request with the `GigaChat` service of the context (see `CompletionsService.create`).
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -466,6 +468,8 @@ export const completionsCreate = (
 > => Effect.flatMap(GigaChat, (gc) => gc.completions.create(request))
 
 /**
+ * Streams a v2 chat answer with the `GigaChat` service of the context (see `CompletionsService.stream`).
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -478,6 +482,8 @@ export const completionsStream = (
 > => Stream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
 
 /**
+ * v2 structured output with the `GigaChat` service of the context (see `CompletionsService.parse`).
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -492,6 +498,8 @@ export const completionsParse = <A, I>(
 > => Effect.flatMap(GigaChat, (gc) => gc.completions.parse(request, schema, options))
 
 /**
+ * Runs a v2 tool loop with the `GigaChat` service of the context (see `CompletionsService.runTools`).
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -505,6 +513,9 @@ export const completionsRunTools = <Tools extends Tool.Any, Handlers extends Too
 > => Effect.flatMap(GigaChat, (gc) => gc.completions.runTools(request, options))
 
 /**
+ * Downloads an answer's generated images with the `GigaChat` service of the context (see
+ * `CompletionsService.downloadImages`).
+ *
  * @since 0.1.0
  * @category accessors
  */
