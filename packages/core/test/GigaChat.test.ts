@@ -295,6 +295,16 @@ describe("GigaChat", () => {
         assert.strictEqual(error._tag, "DecodeError")
       })
     })
+
+    it.effect("a Schema with no JSON Schema fails with InvalidRequestError, and nothing is sent", () => {
+      const { api, layer } = setup(() => json(completion({ content: "{}" })))
+      return Effect.gen(function*() {
+        const Opaque = Schema.declare((u: unknown): u is Date => u instanceof Date)
+        const error = yield* Effect.flip(call(layer, (gc) => gc.chatParse("x", Opaque)))
+        assert.strictEqual(error._tag, "InvalidRequestError")
+        assert.strictEqual(api().length, 0)
+      })
+    })
   })
 
   describe("embeddings", () => {

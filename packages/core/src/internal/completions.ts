@@ -12,7 +12,7 @@ import type * as HttpTransport from "../HttpTransport.js"
 import type * as Sse from "../Sse.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { chunkMismatch, parseContent, parseEvent, responseFormatSchema } from "./gigachat.js"
+import { chunkMismatch, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
 
 const decodeChunk = Schema.decodeUnknown(Completions.ChatCompletionChunk)
 
@@ -74,21 +74,6 @@ const parseResponse = <A, I>(
     }, { disableValidation: true })
   )
 }
-
-/** A JSON Schema that cannot be built (e.g. a `Schema.declare` without annotation) is a typed error, not a defect. */
-const jsonSchemaOf = <A, I>(
-  schema: Schema.Schema<A, I>
-): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
-  Effect.try({
-    try: () => responseFormatSchema(schema),
-    catch: (cause) =>
-      new GigaChatError.InvalidRequestError({
-        description: `response_format: cannot build a JSON schema from the Schema (${
-          cause instanceof Error ? cause.message : String(cause)
-        })`,
-        cause
-      })
-  })
 
 /** The images of an answer: `files` entries of content parts with `target: "image"`, each id once. */
 const imageFiles = (

@@ -2,9 +2,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
-import * as JSONSchema from "effect/JSONSchema"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../AccessToken.js"
@@ -20,10 +18,10 @@ import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as Models from "../Models.js"
-import type * as Sse from "../Sse.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
+import { chunkMismatch, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
 
 const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
 
@@ -40,103 +38,6 @@ const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeade
     : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
 
 const pathSegment = (id: string) => encodeURIComponent(id)
-
-/**
- * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
- * failure in the middle of a stream.
- *
- * @internal
- */
-export const streamFailure = (
-  json: unknown,
-  data: string,
-  method: string,
-  url: string
-): GigaChatError.GigaChatError | undefined => {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined
-  const record = json as Record<string, unknown>
-  if (typeof record.status !== "number" || !("message" in record) || "choices" in record || "messages" in record) {
-    return undefined
-  }
-  return GigaChatError.fromResponse({ status: record.status, method, url, body: data, headers: {} })
-}
-
-/**
- * Parses one event's JSON, recognising an error object sent in place of a chunk.
- *
- * @internal
- */
-export const parseEvent = (
-  event: Sse.Event,
-  method: string,
-  url: string
-): Effect.Effect<unknown, GigaChatError.GigaChatError> =>
-  Effect.suspend(() => {
-    let json: unknown
-    try {
-      json = JSON.parse(event.data)
-    } catch (cause) {
-      return Effect.fail(
-        new GigaChatError.DecodeError({
-          method,
-          url,
-          description: "a stream event is not valid JSON",
-          body: event.data.slice(0, 500),
-          cause
-        }, { disableValidation: true })
-      )
-    }
-    const failure = streamFailure(json, event.data, method, url)
-    return failure === undefined ? Effect.succeed(json) : Effect.fail(failure)
-  })
-
-/** @internal */
-export const chunkMismatch = (error: ParseResult.ParseError, data: string, method: string, url: string) =>
-  new GigaChatError.DecodeError({
-    method,
-    url,
-    description: `a stream event does not have the expected shape: ${
-      ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 2000)
-    }`,
-    body: data.slice(0, 500),
-    cause: error
-  }, { disableValidation: true })
-
-/** @internal */
-export const responseFormatSchema = <A, I>(schema: Schema.Schema<A, I>): Record<string, unknown> => {
-  const { $schema: _, ...jsonSchema } = JSONSchema.make(schema) as unknown as Record<string, unknown>
-  return jsonSchema
-}
-
-/** @internal */
-export const parseContent = <A, I>(
-  schema: Schema.Schema<A, I>,
-  content: string,
-  completion: unknown
-): Effect.Effect<A, GigaChatError.DecodeError> =>
-  Effect.suspend(() => {
-    let json: unknown
-    try {
-      json = JSON.parse(content)
-    } catch (cause) {
-      return Effect.fail(
-        new GigaChatError.DecodeError({
-          description: "the answer is not valid JSON",
-          body: content.slice(0, 500),
-          cause
-        }, { disableValidation: true })
-      )
-    }
-    return Schema.decodeUnknown(schema)(json).pipe(
-      Effect.mapError((error) =>
-        new GigaChatError.DecodeError({
-          description: `the answer does not match the schema: ${ParseResult.TreeFormatter.formatErrorSync(error)}`,
-          body: content.slice(0, 500),
-          cause: { error, completion }
-        }, { disableValidation: true })
-      )
-    )
-  })
 
 const mimeTypes: Readonly<Record<string, string>> = {
   jpg: "image/jpeg",
@@ -248,11 +149,11 @@ export const make = Effect.gen(function*() {
     options?: GigaChat.ParseOptions
   ) => {
     const base = typeof request === "string" ? Chat.fromPrompt(request) : request
-    const withFormat: Chat.ChatRequestInput = {
+    const withFormat = Effect.map(jsonSchemaOf(schema), (jsonSchema): Chat.ChatRequestInput => ({
       ...base,
-      response_format: { type: "json_schema", schema: responseFormatSchema(schema), strict: options?.strict ?? true }
-    }
-    return Effect.flatMap(chat(withFormat), (completion): Effect.Effect<
+      response_format: { type: "json_schema", schema: jsonSchema, strict: options?.strict ?? true }
+    }))
+    return Effect.flatMap(Effect.flatMap(withFormat, chat), (completion): Effect.Effect<
       GigaChat.Parsed<A, XHeaders.WithXHeaders<Chat.ChatCompletion>>,
       GigaChatError.GigaChatError
     > => {
