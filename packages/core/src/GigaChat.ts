@@ -39,6 +39,7 @@ import type * as GigaChatError from "./GigaChatError.js"
 import * as HttpTransport from "./HttpTransport.js"
 import * as internalCompletions from "./internal/completions.js"
 import * as internal from "./internal/gigachat.js"
+import * as internalMock from "./internal/gigachatMock.js"
 import type * as Models from "./Models.js"
 import type * as Tokens from "./Tokens.js"
 import type * as Tool from "./Tool.js"
@@ -339,6 +340,36 @@ export const layer: Layer.Layer<
   never,
   HttpTransport.HttpTransport | Auth.Auth | GigaChatConfig.GigaChatConfig
 > = Layer.effect(GigaChat, make)
+
+/**
+ * Handlers for `layerMock`: any subset of the service's methods.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MockHandlers = Partial<Omit<Service, "completions">> & {
+  readonly completions?: Partial<CompletionsService> | undefined
+}
+
+/**
+ * A `GigaChat` made of the given handlers, for tests of code that uses GigaChat: no HTTP, no emulator. A method
+ * without a handler dies with a message naming it.
+ *
+ * @example
+ * ```ts
+ * import { GigaChat } from "@effect-gigachat/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const mock = GigaChat.layerMock({
+ *   chat: () => Effect.succeed(cannedCompletion)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerMock = (handlers: MockHandlers): Layer.Layer<GigaChat> =>
+  Layer.succeed(GigaChat, internalMock.make(handlers))
 
 /**
  * `GigaChat`, `HttpTransport` and `Auth` over any `HttpClient` (a mock, the emulator, undici) and given settings.

@@ -39,6 +39,10 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
+import type * as Auth from "./Auth.js"
+import * as GigaChat from "./GigaChat.js"
+import * as GigaChatConfig from "./GigaChatConfig.js"
+import type * as HttpTransport from "./HttpTransport.js"
 import * as internalClient from "./internal/emulator/client.js"
 import * as internalServer from "./internal/emulator/server.js"
 
@@ -280,4 +284,46 @@ export const layerEmulator = (options?: Options): Layer.Layer<GigaChatEmulator> 
 export const layerHttpClient = (options?: Options): Layer.Layer<HttpClient.HttpClient | GigaChatEmulator> =>
   Layer.effect(HttpClient.HttpClient, Effect.map(GigaChatEmulator, toHttpClient)).pipe(
     Layer.provideMerge(layerEmulator(options))
+  )
+
+const firstCredentials = (credentials: Options["credentials"]): string | Redacted.Redacted<string> | undefined =>
+  typeof credentials === "string" || credentials === undefined || !Array.isArray(credentials)
+    ? credentials as string | Redacted.Redacted<string> | undefined
+    : credentials[0]
+
+/**
+ * `GigaChat` (with its `HttpTransport`, `Auth` and `GigaChatConfig`) backed by a fresh in-process emulator: no
+ * sockets, no credentials, no network. The emulator service is in the context too, to add faults and read the
+ * request log. `config` adds client settings (e.g. `maxRetries`) over the emulator's URLs and credentials.
+ *
+ * @example
+ * ```ts
+ * import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const answer = GigaChat.chat("Hello").pipe(Effect.provide(GigaChatEmulator.layer()))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {},
+  config: GigaChatConfig.Options = {}
+): Layer.Layer<
+  | GigaChat.GigaChat
+  | HttpTransport.HttpTransport
+  | Auth.Auth
+  | GigaChatConfig.GigaChatConfig
+  | GigaChatEmulator
+  | HttpClient.HttpClient
+> =>
+  GigaChat.layerServices.pipe(
+    Layer.provideMerge(GigaChatConfig.layer({
+      baseUrl,
+      authUrl,
+      credentials: firstCredentials(options.credentials) ?? defaultCredentials,
+      ...config
+    })),
+    Layer.provideMerge(layerHttpClient(options))
   )

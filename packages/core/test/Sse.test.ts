@@ -10,7 +10,9 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
+import { fixturePath } from "./utils/cassette.js"
 
 const encoder = new TextEncoder()
 const bytes = (text: string): Uint8Array => encoder.encode(text)
@@ -59,7 +61,7 @@ const assertDecodeError = <A>(exit: Exit.Exit<A, unknown>, mentions: string): vo
   }
 }
 
-const fixtures = "/work/shared/fixtures"
+const fixtures = fileURLToPath(fixturePath("")).replace(/\/$/, "")
 
 const cassetteBody = (name: string, interaction: number): string => {
   const cassette = parse(readFileSync(`${fixtures}/cassettes/${name}`, "utf8"))

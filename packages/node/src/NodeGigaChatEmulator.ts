@@ -19,17 +19,20 @@
  *
  * @since 0.1.0
  */
-import { GigaChatEmulator } from "@effect-gigachat/core"
+import type { Auth, GigaChat, HttpTransport } from "@effect-gigachat/core"
+import { GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import * as NodeGigaChat from "./NodeGigaChat.js"
 
 /**
  * The only interface the emulator binds to.
@@ -148,3 +151,34 @@ export const layerServer = (
         Context.add(GigaChatEmulator.GigaChatEmulator, service.emulator)
       ))
   )
+
+/**
+ * `GigaChat` over real loopback sockets: a running emulator server and the Node client (undici) configured for it.
+ * For end-to-end tests and benchmarks. `config` adds client settings over the server's URLs and credentials.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {},
+  config: GigaChatConfig.Options = {}
+): Layer.Layer<
+  | GigaChat.GigaChat
+  | HttpTransport.HttpTransport
+  | Auth.Auth
+  | GigaChatConfig.GigaChatConfig
+  | NodeGigaChatEmulator
+  | GigaChatEmulator.GigaChatEmulator,
+  HttpServerError.ServeError | ConfigError.ConfigError
+> =>
+  Layer.unwrapEffect(
+    Effect.map(NodeGigaChatEmulator, (server) =>
+      NodeGigaChat.layerServices.pipe(
+        Layer.provideMerge(GigaChatConfig.layer({
+          baseUrl: server.baseUrl,
+          authUrl: server.authUrl,
+          credentials: GigaChatEmulator.defaultCredentials,
+          ...config
+        }))
+      ))
+  ).pipe(Layer.provideMerge(layerServer(options)))
