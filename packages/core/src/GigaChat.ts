@@ -166,7 +166,7 @@ export interface RunToolsOptions<Tools extends Tool.Any, Handlers extends ToolHa
   readonly handlers: Handlers
   /**
    * The most requests sent to the model (default 10). When the answer to the last one still calls functions, the
-   * loop fails with `InvalidRequestError` (whose `cause` holds `{ maxSteps, response, messages }`).
+   * loop fails with `ToolLoopLimitError` (with `maxSteps`, the last `response` and the `messages`).
    */
   readonly maxSteps?: number | undefined
 }

@@ -317,6 +317,32 @@ export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReas
 }
 
 /**
+ * A tool-calling loop (`runTools`, `chatRunTools`) reached `maxSteps` requests and the model still asked for a
+ * function. `response` is the last answer and `messages` the conversation so far, to continue or inspect.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ToolLoopLimitError extends Schema.TaggedError<ToolLoopLimitError>(
+  "@effect-gigachat/core/GigaChatError/ToolLoopLimitError"
+)("ToolLoopLimitError", {
+  maxSteps: Schema.Number,
+  /** The functions the last answer still called. */
+  functions: Schema.Array(Schema.String),
+  response: Schema.Unknown,
+  messages: Schema.Array(Schema.Unknown)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  /** @since 0.1.0 */
+  override get message(): string {
+    return `The answer to request ${this.maxSteps} (maxSteps) still calls ${
+      this.functions.map((name) => `"${name}"`).join(", ")
+    }`
+  }
+}
+
+/**
  * The errors built from a non-success HTTP status.
  *
  * @since 0.1.0
@@ -346,6 +372,7 @@ export type GigaChatError =
   | DecodeError
   | InvalidRequestError
   | LengthFinishReasonError
+  | ToolLoopLimitError
 
 /**
  * The Schema of every GigaChat error, e.g. to send errors across an RPC boundary.
@@ -367,7 +394,8 @@ export const GigaChatError: Schema.Union<[
   typeof TimeoutError,
   typeof DecodeError,
   typeof InvalidRequestError,
-  typeof LengthFinishReasonError
+  typeof LengthFinishReasonError,
+  typeof ToolLoopLimitError
 ]> = Schema.Union(
   BadRequestError,
   AuthenticationError,
@@ -382,7 +410,8 @@ export const GigaChatError: Schema.Union<[
   TimeoutError,
   DecodeError,
   InvalidRequestError,
-  LengthFinishReasonError
+  LengthFinishReasonError,
+  ToolLoopLimitError
 )
 
 /**

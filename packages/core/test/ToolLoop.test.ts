@@ -218,7 +218,7 @@ describe("tool loops", () => {
         assert.notProperty(second, "tool_config")
       }))
 
-    it.effect("the step limit fails with InvalidRequestError after maxSteps requests", () =>
+    it.effect("the step limit fails with ToolLoopLimitError after maxSteps requests", () =>
       Effect.gen(function*() {
         const { clock } = yield* makeTools
         const { api, layer } = setup(() => callsAnswer("s", [{ name: "current_time", arguments: {} }]))
@@ -228,13 +228,14 @@ describe("tool loops", () => {
           handlers: { current_time: () => Effect.sync(() => ({ now: new Date(runs++) })) },
           maxSteps: 2
         }).pipe(Effect.provide(layer), Effect.flip)
-        assert.strictEqual(error._tag, "InvalidRequestError")
+        assert.strictEqual(error._tag, "ToolLoopLimitError")
         assert.include(error.message, "maxSteps")
         assert.include(error.message, "current_time")
         assert.strictEqual(api().length, 2)
         assert.strictEqual(runs, 1)
-        if (error._tag !== "InvalidRequestError") return
-        assert.strictEqual((error.cause as { readonly maxSteps: number }).maxSteps, 2)
+        if (error._tag !== "ToolLoopLimitError") return
+        assert.strictEqual(error.maxSteps, 2)
+        assert.deepStrictEqual(error.functions, ["current_time"])
       }))
 
     it.effect("a handler's failure surfaces typed and stops the loop", () =>
@@ -402,7 +403,7 @@ describe("tool loops", () => {
           handlers: { current_time: () => Effect.succeed({ now: new Date(0) }) },
           maxSteps: 3
         }).pipe(Effect.provide(always.layer), Effect.flip)
-        assert.strictEqual(limit._tag, "InvalidRequestError")
+        assert.strictEqual(limit._tag, "ToolLoopLimitError")
         assert.strictEqual(always.api().length, 3)
         const failing = setup(() =>
           v1Answer({ function_call: { name: "current_time", arguments: {} } }, "function_call")

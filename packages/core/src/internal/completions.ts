@@ -168,18 +168,11 @@ const runCall = (
 }
 
 const stepLimitError = (
-  label: string,
   maxSteps: number,
-  names: ReadonlyArray<string>,
+  functions: ReadonlyArray<string>,
   response: unknown,
   messages: ReadonlyArray<unknown>
-) =>
-  new GigaChatError.InvalidRequestError({
-    description: `${label}: the answer to request ${maxSteps} (maxSteps) still calls ${
-      names.map((name) => `"${name}"`).join(", ")
-    }`,
-    cause: { maxSteps, response, messages }
-  })
+) => new GigaChatError.ToolLoopLimitError({ maxSteps, functions, response, messages }, { disableValidation: true })
 
 /** The answer's assistant messages, ready to be sent back: each carries the tools state id. */
 const assistantMessages = (response: Response): ReadonlyArray<Completions.ChatMessage> => {
@@ -232,7 +225,7 @@ const runTools = (
         return { response, messages: [...messages, ...answer], steps: step }
       }
       if (step >= registry.maxSteps) {
-        return yield* stepLimitError("runTools", registry.maxSteps, calls.map((call) => call.name), response, messages)
+        return yield* stepLimitError(registry.maxSteps, calls.map((call) => call.name), response, messages)
       }
       const stateId = answer[answer.length - 1]?.tools_state_id ?? response.tools_state_id
       messages.push(...answer)
@@ -287,7 +280,7 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
         return { response: completion, messages: [...messages, choice.message], steps: step }
       }
       if (step >= registry.maxSteps) {
-        return yield* stepLimitError("chatRunTools", registry.maxSteps, [call.name], completion, messages)
+        return yield* stepLimitError(registry.maxSteps, [call.name], completion, messages)
       }
       messages.push(choice.message)
       const result = yield* runCall(registry, call)

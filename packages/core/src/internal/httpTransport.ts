@@ -34,6 +34,7 @@ export const isRetryable = (config: GigaChatConfig.Service) => (error: GigaChatE
     case "DecodeError":
     case "InvalidRequestError":
     case "LengthFinishReasonError":
+    case "ToolLoopLimitError":
       return false
     default:
       return config.retryOnStatusCodes.includes(error.status)
