@@ -453,6 +453,141 @@ export const tokensCount = (
 > => Effect.flatMap(GigaChat, (gc) => gc.tokensCount(input, options))
 
 /**
+ * `GET /models`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getModels = (): Effect.Effect<
+  XHeaders.WithXHeaders<Models.Models>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.getModels())
+
+/**
+ * `GET /models/{id}`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getModel = (
+  id: string
+): Effect.Effect<XHeaders.WithXHeaders<Models.Model>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.getModel(id))
+
+/**
+ * `GET /balance`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getBalance = (): Effect.Effect<
+  XHeaders.WithXHeaders<Balance.Balance>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.getBalance())
+
+/**
+ * `POST /ai/check`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const checkAi = (
+  text: string,
+  model: string
+): Effect.Effect<XHeaders.WithXHeaders<AiCheck.AiCheckResult>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.checkAi(text, model))
+
+/**
+ * `POST /files`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const uploadFile = (
+  file: UploadFile
+): Effect.Effect<XHeaders.WithXHeaders<Files.UploadedFile>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.uploadFile(file))
+
+/**
+ * `GET /files/{id}`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getFile = (
+  id: string
+): Effect.Effect<XHeaders.WithXHeaders<Files.UploadedFile>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.getFile(id))
+
+/**
+ * `GET /files`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getFiles = (): Effect.Effect<
+  XHeaders.WithXHeaders<Files.UploadedFiles>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.getFiles())
+
+/**
+ * `POST /files/{id}/delete`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const deleteFile = (
+  id: string
+): Effect.Effect<XHeaders.WithXHeaders<Files.DeletedFile>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.deleteFile(id))
+
+/**
+ * `GET /files/{id}/content` as base64.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getImage = (
+  id: string
+): Effect.Effect<XHeaders.WithXHeaders<Files.Image>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.getImage(id))
+
+/**
+ * `POST /functions/convert`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const functionsConvert = (
+  openapi: string
+): Effect.Effect<XHeaders.WithXHeaders<Functions.OpenApiFunctions>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.functionsConvert(openapi))
+
+/**
+ * `GET /files/{id}/content`: the bytes and their content type.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getFileContent = (id: string): Effect.Effect<FileContent, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.getFileContent(id))
+
+/**
+ * Authenticates ahead of the first call.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const getToken = (): Effect.Effect<
+  Option.Option<AccessToken.AccessToken>,
+  GigaChatError.GigaChatError,
+  GigaChat
+> => Effect.flatMap(GigaChat, (gc) => gc.getToken())
+
+/**
  * The text deltas of a stream only, skipping empty ones.
  *
  * @since 0.1.0
