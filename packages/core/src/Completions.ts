@@ -43,6 +43,8 @@ export const ChatSource = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatSource" })
 
 /**
+ * The decoded value of the `ChatSource` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -62,6 +64,8 @@ export const ChatInlineData = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatInlineData" })
 
 /**
+ * The decoded value of the `ChatInlineData` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -82,6 +86,8 @@ export const ChatContentFile = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatContentFile" })
 
 /**
+ * The decoded value of the `ChatContentFile` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -100,6 +106,8 @@ export const ChatFunctionCall = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFunctionCall" })
 
 /**
+ * The decoded value of the `ChatFunctionCall` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -118,6 +126,8 @@ export const ChatFunctionResult = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFunctionResult" })
 
 /**
+ * The decoded value of the `ChatFunctionResult` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -138,6 +148,8 @@ export const ChatToolExecution = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatToolExecution" })
 
 /**
+ * The decoded value of the `ChatToolExecution` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -156,6 +168,8 @@ export const ChatLogprobToken = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatLogprobToken" })
 
 /**
+ * The decoded value of the `ChatLogprobToken` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -173,6 +187,8 @@ export const ChatLogprob = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatLogprob" })
 
 /**
+ * The decoded value of the `ChatLogprob` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -196,6 +212,8 @@ export const ChatContentPart = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatContentPart" })
 
 /**
+ * The decoded value of the `ChatContentPart` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -273,6 +291,8 @@ export const ChatMessage = Schema.transform(
 ).annotations({ identifier: "ChatMessage" })
 
 /**
+ * The decoded value of the `ChatMessage` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -300,6 +320,8 @@ export const ChatMessageChunk = Schema.transform(
 ).annotations({ identifier: "ChatMessageChunk" })
 
 /**
+ * The decoded value of the `ChatMessageChunk` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -320,6 +342,8 @@ export const ChatReasoning = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatReasoning" })
 
 /**
+ * The decoded value of the `ChatReasoning` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -344,6 +368,8 @@ export const ChatResponseFormat = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatResponseFormat" })
 
 /**
+ * The decoded value of the `ChatResponseFormat` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -372,6 +398,8 @@ export const ChatModelOptions = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatModelOptions" })
 
 /**
+ * The decoded value of the `ChatModelOptions` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -390,6 +418,8 @@ export const ChatFilterContentConfig = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFilterContentConfig" })
 
 /**
+ * The decoded value of the `ChatFilterContentConfig` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -406,6 +436,8 @@ export const ChatFilterResponseContentConfig = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFilterResponseContentConfig" })
 
 /**
+ * The decoded value of the `ChatFilterResponseContentConfig` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -423,6 +455,8 @@ export const ChatFilterConfig = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFilterConfig" })
 
 /**
+ * The decoded value of the `ChatFilterConfig` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -442,6 +476,8 @@ export const ChatStorage = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatStorage" })
 
 /**
+ * The decoded value of the `ChatStorage` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -460,6 +496,8 @@ export const ChatRankerOptions = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatRankerOptions" })
 
 /**
+ * The decoded value of the `ChatRankerOptions` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -476,6 +514,8 @@ export const ChatUserInfo = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatUserInfo" })
 
 /**
+ * The decoded value of the `ChatUserInfo` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -495,6 +535,8 @@ export const ChatToolConfig = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatToolConfig" })
 
 /**
+ * The decoded value of the `ChatToolConfig` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -512,6 +554,8 @@ export const ChatFunctionExample = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFunctionExample" })
 
 /**
+ * The decoded value of the `ChatFunctionExample` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -533,6 +577,8 @@ export const ChatFunctionSpecification = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFunctionSpecification" })
 
 /**
+ * The decoded value of the `ChatFunctionSpecification` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -549,6 +595,8 @@ export const ChatFunctionsTool = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatFunctionsTool" })
 
 /**
+ * The decoded value of the `ChatFunctionsTool` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -568,6 +616,8 @@ export const ChatWebSearchTool = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatWebSearchTool" })
 
 /**
+ * The decoded value of the `ChatWebSearchTool` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -591,6 +641,8 @@ export const ChatTool = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatTool" })
 
 /**
+ * The decoded value of the `ChatTool` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -611,6 +663,8 @@ export const BuiltinToolName = Schema.Literal(
 )
 
 /**
+ * The name of a built-in tool, for the string shorthand of `tools`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -758,6 +812,8 @@ export const ChatUsageInputTokensDetails = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatUsageInputTokensDetails" })
 
 /**
+ * The decoded value of the `ChatUsageInputTokensDetails` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -777,6 +833,8 @@ export const ChatUsage = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatUsage" })
 
 /**
+ * The decoded value of the `ChatUsage` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -794,6 +852,8 @@ export const ChatExecutionFunctionCall = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatExecutionFunctionCall" })
 
 /**
+ * The decoded value of the `ChatExecutionFunctionCall` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -815,6 +875,8 @@ export const ChatExecutionStepDetails = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatExecutionStepDetails" })
 
 /**
+ * The decoded value of the `ChatExecutionStepDetails` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -834,6 +896,8 @@ export const ChatExecutionStep = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatExecutionStep" })
 
 /**
+ * The decoded value of the `ChatExecutionStep` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -850,6 +914,8 @@ export const ChatAdditionalData = Schema.Struct({
 }, Extra).annotations({ identifier: "ChatAdditionalData" })
 
 /**
+ * The decoded value of the `ChatAdditionalData` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -896,6 +962,8 @@ export const ChatCompletionResponse = Schema.transform(
 ).annotations({ identifier: "ChatCompletionResponse" })
 
 /**
+ * The decoded value of the `ChatCompletionResponse` schema.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -921,6 +989,8 @@ export const ChatCompletionChunk = Schema.transform(
 ).annotations({ identifier: "ChatCompletionChunk" })
 
 /**
+ * The decoded value of the `ChatCompletionChunk` schema.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -243,6 +243,8 @@ export interface CompletionsService {
 }
 
 /**
+ * The GigaChat API: every method returns an `Effect` (or a `Stream`) failing with `GigaChatError`.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -314,12 +316,16 @@ export interface Service {
 }
 
 /**
+ * The GigaChat service tag.
+ *
  * @since 0.1.0
  * @category tags
  */
 export class GigaChat extends Context.Tag("@effect-gigachat/core/GigaChat")<GigaChat, Service>() {}
 
 /**
+ * Builds the service from the transport, the auth and the settings.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -361,8 +367,14 @@ export type MockHandlers = Partial<Omit<Service, "completions">> & {
  * import * as Effect from "effect/Effect"
  *
  * const mock = GigaChat.layerMock({
- *   chat: () => Effect.succeed(cannedCompletion)
+ *   getBalance: () =>
+ *     Effect.succeed({
+ *       balance: [{ usage: "GigaChat", value: 1000 }],
+ *       xHeaders: { "x-request-id": undefined, "x-session-id": undefined, "x-client-id": undefined }
+ *     })
  * })
+ *
+ * const balance = Effect.provide(GigaChat.getBalance(), mock)
  * ```
  *
  * @since 0.1.0
@@ -401,6 +413,8 @@ export const layerConfig = (
 > => Layer.provideMerge(layerServices, GigaChatConfig.layerConfig(options))
 
 /**
+ * `POST /chat/completions` with the `GigaChat` service from the context.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -410,6 +424,8 @@ export const chat = (
   Effect.flatMap(GigaChat, (gc) => gc.chat(request))
 
 /**
+ * `POST /chat/completions` with `stream: true`, with the `GigaChat` service from the context.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -419,6 +435,8 @@ export const stream = (
   Stream.unwrap(Effect.map(GigaChat, (gc) => gc.stream(request)))
 
 /**
+ * Structured output (v1) with the `GigaChat` service from the context.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -430,6 +448,8 @@ export const chatParse = <A, I>(
   Effect.flatMap(GigaChat, (gc) => gc.chatParse(request, schema, options))
 
 /**
+ * `POST /embeddings` with the `GigaChat` service from the context.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -440,6 +460,8 @@ export const embeddings = (
   Effect.flatMap(GigaChat, (gc) => gc.embeddings(texts, options))
 
 /**
+ * `POST /tokens/count` with the `GigaChat` service from the context.
+ *
  * @since 0.1.0
  * @category accessors
  */

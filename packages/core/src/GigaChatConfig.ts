@@ -92,6 +92,8 @@ export interface Options {
 }
 
 /**
+ * The resolved settings: every option with its value or its default.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -124,6 +126,8 @@ export interface Service {
 }
 
 /**
+ * The settings service tag.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -235,6 +239,8 @@ export const canFetchToken = (self: Service): boolean =>
   self.credentials !== undefined || (self.user !== undefined && self.password !== undefined)
 
 /**
+ * Wraps a plain string in `Redacted`; a `Redacted` value is kept as it is.
+ *
  * @since 0.1.0
  * @category utils
  */

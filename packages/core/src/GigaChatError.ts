@@ -11,12 +11,16 @@ import * as Schema from "effect/Schema"
 import * as internal from "./internal/gigachatError.js"
 
 /**
+ * Marks the errors of this module (see `isGigaChatError`).
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-gigachat/core/GigaChatError")
 
 /**
+ * Marks the errors of this module (see `isGigaChatError`).
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -60,7 +64,11 @@ const responseMessage = (self: {
 export class BadRequestError extends Schema.TaggedError<BadRequestError>(
   "@effect-gigachat/core/GigaChatError/BadRequestError"
 )("BadRequestError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -77,7 +85,11 @@ export class BadRequestError extends Schema.TaggedError<BadRequestError>(
 export class AuthenticationError extends Schema.TaggedError<AuthenticationError>(
   "@effect-gigachat/core/GigaChatError/AuthenticationError"
 )("AuthenticationError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -94,7 +106,11 @@ export class AuthenticationError extends Schema.TaggedError<AuthenticationError>
 export class ForbiddenError extends Schema.TaggedError<ForbiddenError>(
   "@effect-gigachat/core/GigaChatError/ForbiddenError"
 )("ForbiddenError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -111,7 +127,11 @@ export class ForbiddenError extends Schema.TaggedError<ForbiddenError>(
 export class NotFoundError extends Schema.TaggedError<NotFoundError>(
   "@effect-gigachat/core/GigaChatError/NotFoundError"
 )("NotFoundError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -128,7 +148,11 @@ export class NotFoundError extends Schema.TaggedError<NotFoundError>(
 export class RequestEntityTooLargeError extends Schema.TaggedError<RequestEntityTooLargeError>(
   "@effect-gigachat/core/GigaChatError/RequestEntityTooLargeError"
 )("RequestEntityTooLargeError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -145,7 +169,11 @@ export class RequestEntityTooLargeError extends Schema.TaggedError<RequestEntity
 export class UnprocessableEntityError extends Schema.TaggedError<UnprocessableEntityError>(
   "@effect-gigachat/core/GigaChatError/UnprocessableEntityError"
 )("UnprocessableEntityError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -165,7 +193,11 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>(
   ...ResponseErrorFields,
   retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -183,7 +215,11 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>(
 export class ServerError extends Schema.TaggedError<ServerError>(
   "@effect-gigachat/core/GigaChatError/ServerError"
 )("ServerError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -200,7 +236,11 @@ export class ServerError extends Schema.TaggedError<ServerError>(
 export class ResponseError extends Schema.TaggedError<ResponseError>(
   "@effect-gigachat/core/GigaChatError/ResponseError"
 )("ResponseError", ResponseErrorFields) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -222,7 +262,11 @@ export class TransportError extends Schema.TaggedError<TransportError>(
   description: Schema.String,
   cause: Schema.optional(Schema.Defect)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -243,7 +287,11 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>(
   url: Schema.String,
   timeout: Schema.DurationFromSelf
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -268,7 +316,11 @@ export class DecodeError extends Schema.TaggedError<DecodeError>(
   body: Schema.optional(Schema.String),
   cause: Schema.optional(Schema.Defect)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -289,7 +341,11 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
   description: Schema.String,
   cause: Schema.optional(Schema.Defect)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -308,7 +364,11 @@ export class LengthFinishReasonError extends Schema.TaggedError<LengthFinishReas
 )("LengthFinishReasonError", {
   completion: Schema.Unknown
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -332,7 +392,11 @@ export class ToolLoopLimitError extends Schema.TaggedError<ToolLoopLimitError>(
   response: Schema.Unknown,
   messages: Schema.Array(Schema.Unknown)
 }) {
-  /** @since 0.1.0 */
+  /**
+   * Marks the value as a GigaChat error.
+   *
+   * @since 0.1.0
+   */
   readonly [TypeId]: TypeId = TypeId
   /** @since 0.1.0 */
   override get message(): string {
@@ -415,6 +479,8 @@ export const GigaChatError: Schema.Union<[
 )
 
 /**
+ * True for every error of this module.
+ *
  * @since 0.1.0
  * @category refinements
  */

@@ -59,6 +59,8 @@ export interface EventStream {
 }
 
 /**
+ * What the GigaChat service needs from the network: text, JSON, bytes and event streams.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -90,12 +92,16 @@ export interface Service {
 }
 
 /**
+ * The transport service tag.
+ *
  * @since 0.1.0
  * @category tags
  */
 export class HttpTransport extends Context.Tag("@effect-gigachat/core/HttpTransport")<HttpTransport, Service>() {}
 
 /**
+ * Builds the transport from the settings, the auth and an `HttpClient`.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -106,6 +112,8 @@ export const make: Effect.Effect<
 > = internal.make
 
 /**
+ * The transport over the `HttpClient`, `Auth` and `GigaChatConfig` of the context.
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -42,12 +42,16 @@ import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
 
 /**
+ * Marks the values made by `Tool.make`.
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-gigachat/core/Tool")
 
 /**
+ * Marks the values made by `Tool.make`.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -155,6 +159,8 @@ export type Parameters<T> = T extends Tool<string, infer A, infer _I, infer _B, 
 export type Success<T> = T extends Tool<string, infer _A, infer _I, infer B, infer _BI> ? B : never
 
 /**
+ * True for values made by `Tool.make`.
+ *
  * @since 0.1.0
  * @category refinements
  */

@@ -5,6 +5,8 @@
  */
 
 /**
+ * The `x-request-id`, `x-session-id` and `x-client-id` response headers (`undefined` when absent).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -23,6 +25,8 @@ export interface XHeaders {
 export type WithXHeaders<A> = A & { readonly xHeaders: XHeaders }
 
 /**
+ * No headers.
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -45,6 +49,8 @@ export const fromHeaders = (headers: Readonly<Record<string, string>>): XHeaders
 })
 
 /**
+ * Adds `xHeaders` to a decoded value.
+ *
  * @since 0.1.0
  * @category combinators
  */

@@ -1,99 +1,145 @@
 /**
+ * effect-gigachat: the Effect-native client for the GigaChat API. Every module is exported as a namespace.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Typed errors: one tag per failure the server, the network or the caller can cause.
+ *
  * @since 0.1.0
  */
 export * as GigaChatError from "./GigaChatError.js"
 
 /**
+ * The `x-*` response headers attached to every decoded response.
+ *
  * @since 0.1.0
  */
 export * as XHeaders from "./XHeaders.js"
 
 /**
+ * The server-sent events decoder (and encoder) shared by the v1 and v2 streams.
+ *
  * @since 0.1.0
  */
 export * as Sse from "./Sse.js"
 
 /**
+ * The GigaChat API as a service: chat, streaming, structured output, embeddings, files and more.
+ *
  * @since 0.1.0
  */
 export * as GigaChat from "./GigaChat.js"
 
 /**
+ * Settings, from options, `GIGACHAT_*` variables and defaults.
+ *
  * @since 0.1.0
  */
 export * as GigaChatConfig from "./GigaChatConfig.js"
 
 /**
+ * Access tokens: cached, refreshed early, fetched once for concurrent callers.
+ *
  * @since 0.1.0
  */
 export * as Auth from "./Auth.js"
 
 /**
+ * The only place that talks to the `HttpClient`: headers, auth, status mapping, retry, decoding.
+ *
  * @since 0.1.0
  */
 export * as HttpTransport from "./HttpTransport.js"
 
 /**
+ * Fiber-local request headers (session, request, client ids and more).
+ *
  * @since 0.1.0
  */
 export * as RequestContext from "./RequestContext.js"
 
 /**
+ * The access token model and the two shapes of token responses.
+ *
  * @since 0.1.0
  */
 export * as AccessToken from "./AccessToken.js"
 
 /**
+ * Schemas of the AI-text detection endpoint.
+ *
  * @since 0.1.0
  */
 export * as AiCheck from "./AiCheck.js"
 
 /**
+ * Schemas of the balance endpoint.
+ *
  * @since 0.1.0
  */
 export * as Balance from "./Balance.js"
 
 /**
+ * Schemas of the v1 chat API and its request encoding.
+ *
  * @since 0.1.0
  */
 export * as Chat from "./Chat.js"
 
 /**
+ * Schemas of the embeddings endpoint.
+ *
  * @since 0.1.0
  */
 export * as Embeddings from "./Embeddings.js"
 
 /**
+ * Schemas of the files endpoints.
+ *
  * @since 0.1.0
  */
 export * as Files from "./Files.js"
 
 /**
+ * Schemas of the OpenAPI-to-functions conversion endpoint.
+ *
  * @since 0.1.0
  */
 export * as Functions from "./Functions.js"
 
 /**
+ * Schemas of the models endpoints.
+ *
  * @since 0.1.0
  */
 export * as Models from "./Models.js"
 
 /**
+ * Schemas of the token counting endpoint.
+ *
  * @since 0.1.0
  */
 export * as Tokens from "./Tokens.js"
 
 /**
+ * A GigaChat-compatible emulator for tests, examples and local development.
+ *
  * @since 0.1.0
  */
 export * as GigaChatEmulator from "./GigaChatEmulator.js"
 
 /**
+ * Schemas of the v2 chat API (`/api/v2/chat/completions`) and its request encoding.
+ *
  * @since 0.1.0
  */
 export * as Completions from "./Completions.js"
 
 /**
+ * Typed function tools: Effect Schemas turned into GigaChat function specifications.
+ *
  * @since 0.1.0
  */
 export * as Tool from "./Tool.js"
