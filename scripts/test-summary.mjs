@@ -3,5 +3,7 @@ import { readFileSync } from "node:fs"
 
 const report = JSON.parse(readFileSync(process.argv[2] ?? ".vitest-report.json", "utf8"))
 const skipped = report.numPendingTests + report.numTodoTests
-console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`)
+console.log(
+  `${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped > 0 ? `, ${skipped} skipped` : ""}`
+)
 process.exit(report.numFailedTests === 0 && report.numTotalTests > 0 && report.success ? 0 : 1)
