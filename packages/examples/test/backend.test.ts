@@ -165,6 +165,32 @@ describe("backend over loopback", () => {
       assert.strictEqual((JSON.parse(last?.data ?? "{}") as { finishReason: string }).finishReason, "stop")
     })))
 
+  it.scopedLive("GigaChat failures become statuses and error events, with no upstream details", () =>
+    quiet(Effect.gen(function*() {
+      const { backend, emulator } = yield* setup({})
+      yield* emulator.emulator.addFault({ route: chatRoute, times: 1, status: 429, headers: { "retry-after": "3" } })
+      const limited = yield* postChat(backend.url, "Say hi")
+      assert.strictEqual(limited.status, 503)
+      assert.strictEqual(limited.headers["retry-after"], "3")
+      assert.deepStrictEqual(yield* limited.json, { error: "RateLimitError" })
+
+      const unknownModel = yield* Effect.flatMap(HttpClient.HttpClient, (client) =>
+        client.execute(
+          HttpClientRequest.post(`${backend.url}/chat`).pipe(
+            HttpClientRequest.bodyUnsafeJson({ messages: [{ role: "user", content: "hi" }], model: "NoSuchModel" })
+          )
+        ))
+      assert.strictEqual(unknownModel.status, 400)
+      assert.deepStrictEqual(yield* unknownModel.json, { error: "NotFoundError" })
+
+      // Once the stream has started, a failure is its last event.
+      yield* emulator.emulator.addFault({ route: chatRoute, times: 1, dropAfterChunks: 2 })
+      const events = Chunk.toReadonlyArray(yield* Stream.runCollect(streamEvents(backend.url, longPrompt)))
+      assert.strictEqual(deltas(events), "1, 2, ")
+      const last = events[events.length - 1]
+      assert.deepStrictEqual([last?.event, last?.data], ["error", JSON.stringify({ error: "TransportError" })])
+    })))
+
   it.scopedLive("a client that disconnects mid-stream aborts the backend's request to GigaChat and frees its slot", () =>
     quiet(Effect.gen(function*() {
       const { backend, emulator } = yield* setup({ backend: { maxConcurrentChats: 1 }, faults: [slowStream] })

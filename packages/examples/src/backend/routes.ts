@@ -98,6 +98,24 @@ const toRequest = (body: ChatBody): Chat.ChatRequestInput => ({
 const sessionIdHeader = (sessionId: string | undefined): Record<string, string> =>
   sessionId === undefined ? {} : { "x-session-id": sessionId }
 
+/** Whose fault a GigaChat failure is, as our own status: the caller's request (400), or the upstream's (5xx). */
+const statusFor = (error: GigaChatError.GigaChatError): number => {
+  switch (error._tag) {
+    case "InvalidRequestError":
+    case "BadRequestError":
+    case "UnprocessableEntityError":
+    case "RequestEntityTooLargeError":
+    case "NotFoundError": // an unknown model name
+      return 400
+    case "RateLimitError":
+      return 503
+    case "TimeoutError":
+      return 504
+    default:
+      return 502
+  }
+}
+
 /**
  * What a GigaChat failure becomes for our own clients: the upstream's details stay in our logs, the client gets the
  * error's tag and a status that says whose fault it is.
@@ -105,7 +123,7 @@ const sessionIdHeader = (sessionId: string | undefined): Record<string, string> 
 const gigaChatFailure = (error: GigaChatError.GigaChatError, sessionId: string | undefined) =>
   Effect.logWarning("GigaChat call failed", error.message).pipe(
     Effect.as(HttpServerResponse.unsafeJson({ error: error._tag }, {
-      status: error._tag === "RateLimitError" ? 503 : error._tag === "TimeoutError" ? 504 : 502,
+      status: statusFor(error),
       headers: {
         ...sessionIdHeader(sessionId),
         ...(error._tag === "RateLimitError" && error.retryAfter !== undefined
@@ -122,7 +140,7 @@ const badRequest = (error: ParseResult.ParseError | HttpServerError.RequestError
     )
   )
 
-/** Answers a failed handler: a bad body is the client's fault (400), anything else GigaChat's. */
+/** Answers a failed handler: a bad body is the client's fault (400); for a GigaChat failure see `statusFor`. */
 const answerFailure =
   (sessionId: string | undefined) =>
   (error: ParseResult.ParseError | HttpServerError.RequestError | GigaChatError.GigaChatError) =>
