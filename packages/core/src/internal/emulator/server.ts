@@ -527,7 +527,8 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
       record({ method: request.method, url: request.url, path, headers, body: text, receivedAt: now })
 
       const fault = Faults.take(state.faults, request.method, path)
-      if (fault?.latency !== undefined) yield* Effect.sleep(fault.latency)
+      // The platform runs handlers uninterruptibly; the wait must end when the client goes away.
+      if (fault?.latency !== undefined) yield* Effect.interruptible(Effect.sleep(fault.latency))
 
       let response: HttpServerResponse.HttpServerResponse
       if (fault !== undefined && Faults.isSynthetic(fault)) {
