@@ -3,9 +3,11 @@
  * `GigaChatError`, never a defect, an interruption or a hang) and scans every error and log line for the secrets,
  * and small servers on 127.0.0.1 for the faults the emulator cannot produce (resets, stalls, raw bytes).
  */
-import { GigaChatConfig, GigaChatError } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig, GigaChatError } from "@effect-gigachat/core"
 import type { NodeGigaChatEmulator } from "@effect-gigachat/node"
 import { NodeGigaChat } from "@effect-gigachat/node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as Undici from "@effect/platform-node/Undici"
 import { assert } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
@@ -211,24 +213,93 @@ export const captureLogs = (ledger: Ledger): Layer.Layer<never> =>
     Logger.minimumLogLevel(LogLevel.All)
   )
 
-/**
- * Provides a `NodeGigaChat.layer` client (the suite's credentials, a 1 second timeout, no retries unless told)
- * and the capturing logger, and scans the resolved configuration's renderings for secrets.
- */
-export const withClient = (ledger: Ledger, options: GigaChatConfig.Options) =>
-<A, E, R>(
-  effect: Effect.Effect<A, E, R>
-) =>
+/** The suite's client settings: its credentials and a 1 second timeout (no retries: the default) under `options`. */
+const clientOptions = (options: GigaChatConfig.Options): GigaChatConfig.Options => ({
+  credentials: secrets.credentials,
+  timeout: "1 second",
+  ...options
+})
+
+/** Scans the resolved configuration's renderings for secrets, then runs `effect`. */
+const scanningConfig = <A, E, R>(ledger: Ledger, effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const config = yield* GigaChatConfig.GigaChatConfig
     ledger.scan("JSON.stringify(config)", JSON.stringify(config))
     ledger.scan("String(config)", String(config))
     ledger.scan("inspect(config)", Util.inspect(config, { depth: 8 }))
     return yield* effect
-  }).pipe(
-    Effect.provide(NodeGigaChat.layer({ credentials: secrets.credentials, timeout: "1 second", ...options })),
+  })
+
+/**
+ * Provides a `NodeGigaChat.layer` client (see `clientOptions`) and the capturing logger, and scans the resolved
+ * configuration's renderings for secrets.
+ */
+export const withClient = (ledger: Ledger, options: GigaChatConfig.Options) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+) =>
+  scanningConfig(ledger, effect).pipe(
+    Effect.provide(NodeGigaChat.layer(clientOptions(options))),
     Effect.provide(captureLogs(ledger))
   )
+
+/**
+ * The layers `NodeGigaChat.layer` is made of, assembled here so the undici agent (`NodeGigaChat.makeDispatcher`)
+ * is in the context too and its pool can be inspected with {@link poolStats}.
+ */
+const pooledLayer = (options: GigaChatConfig.Options) =>
+  GigaChat.layerServices.pipe(
+    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
+    Layer.provideMerge(
+      Layer.scoped(
+        NodeHttpClient.Dispatcher,
+        Effect.flatMap(GigaChatConfig.GigaChatConfig, NodeGigaChat.makeDispatcher)
+      )
+    ),
+    Layer.provideMerge(GigaChatConfig.layerConfig(options))
+  )
+
+/** {@link withClient} with the client's undici agent in the context, for {@link poolStats}. */
+export const withPooledClient = (ledger: Ledger, options: GigaChatConfig.Options) =>
+<A, E, R>(
+  effect: Effect.Effect<A, E, R>
+) =>
+  scanningConfig(ledger, effect).pipe(
+    Effect.provide(pooledLayer(clientOptions(options))),
+    Effect.provide(captureLogs(ledger))
+  )
+
+/** The connection pool of the client's undici agent, summed over origins. */
+export interface PoolStats {
+  /** Open sockets. */
+  readonly connected: number
+  /** Open sockets without a request: idle keep-alive connections, reusable. */
+  readonly free: number
+  /** Requests running, pending or queued. */
+  readonly size: number
+}
+
+/** Reads the pool of the agent provided by {@link withPooledClient}. */
+export const poolStats: Effect.Effect<PoolStats, never, NodeHttpClient.Dispatcher> = Effect.map(
+  NodeHttpClient.Dispatcher,
+  (dispatcher) => {
+    let connected = 0
+    let free = 0
+    let size = 0
+    for (const stats of Object.values((dispatcher as Undici.Agent).stats)) {
+      if ("free" in stats) {
+        connected += stats.connected
+        free += stats.free
+      } else if (stats.connected) {
+        // a single-connection client (`maxConnections: 1`)
+        connected += 1
+        free += stats.size === 0 ? 1 : 0
+      }
+      size += stats.size
+    }
+    return { connected, free, size }
+  }
+)
 
 /** Learns the tokens the emulator saw in `Authorization: Bearer` headers and counts its requests. */
 export const learnFromEmulator = (ledger: Ledger, server: NodeGigaChatEmulator.Service) =>
@@ -249,7 +320,11 @@ export const assertNoLeaks = (ledger: Ledger) =>
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Waits in real time (the event comes from a socket) until `check` holds, at most `limit`. */
-export const eventually = (check: Effect.Effect<boolean>, label: string, limit: Duration.DurationInput = "5 seconds") =>
+export const eventually = <R>(
+  check: Effect.Effect<boolean, never, R>,
+  label: string,
+  limit: Duration.DurationInput = "5 seconds"
+) =>
   Effect.gen(function*() {
     const deadline = Date.now() + Duration.toMillis(Duration.decode(limit))
     while (Date.now() < deadline) {
