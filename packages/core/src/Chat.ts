@@ -9,9 +9,9 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
+import { describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -545,56 +545,6 @@ export const defaultModel = "GigaChat"
 
 const decodeChat = Schema.decodeUnknown(Chat, { errors: "all" })
 const encodeChat = Schema.encode(Chat, { errors: "all" })
-
-const expectedActual = /^Expected (.*), actual (.*)$/s
-
-/**
- * One line per offending field. The alternatives of a union (including the `null`/`undefined` that every optional
- * field accepts) are folded into a single "Expected A | B, actual X".
- */
-const describeParseError = (error: ParseResult.ParseError): string => {
-  const byPath = new Map<string, Array<string>>()
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    const path = formatPath(issue.path)
-    const messages = byPath.get(path) ?? []
-    if (!messages.includes(issue.message)) messages.push(issue.message)
-    byPath.set(path, messages)
-  }
-  return Array.from(byPath, ([path, messages]) => `${path}: ${foldAlternatives(messages)}`).join("; ")
-}
-
-const foldAlternatives = (messages: ReadonlyArray<string>): string => {
-  const parsed = messages.map((message) => expectedActual.exec(message))
-  if (parsed.length < 2 || parsed.some((match) => match === null)) return messages.join("; ")
-  const matches = parsed as ReadonlyArray<RegExpExecArray>
-  const expected = matches.map((match) => match[1]).filter((e) => e !== "null" && e !== "undefined")
-  return `Expected ${expected.length > 0 ? expected.join(" | ") : "a value"}, actual ${matches[0][2]}`
-}
-
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0 ?
-    "request" :
-    path.reduce<string>(
-      (acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`,
-      ""
-    )
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> => {
-  if (typeof u !== "object" || u === null) return false
-  const proto = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
-}
-
-/** Removes `undefined` values at any depth, so the body is exactly what JSON will carry. */
-const dropUndefined = (u: unknown): unknown => {
-  if (Array.isArray(u)) return u.map(dropUndefined)
-  if (!isPlainObject(u)) return u
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(u)) {
-    if (value !== undefined) out[key] = dropUndefined(value)
-  }
-  return out
-}
 
 const withDefaults = (chat: Chat, defaults: RequestDefaults): Chat => {
   const serverPicksModel = Boolean(chat.storage?.assistant_id) || Boolean(chat.storage?.thread_id)

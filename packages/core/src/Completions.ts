@@ -16,6 +16,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
+import { describeParseError, dropUndefined } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -1021,66 +1022,6 @@ export interface RequestDefaults {
 export const defaultModel = "GigaChat"
 
 const decodeRequest = Schema.decodeUnknown(ChatCompletionRequest, { errors: "all" })
-
-const expectedActual = /^Expected (.*), actual (.*)$/s
-
-const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0 ?
-    "request" :
-    path.reduce<string>(
-      (acc, key) => typeof key === "number" ? `${acc}[${key}]` : acc === "" ? String(key) : `${acc}.${String(key)}`,
-      ""
-    )
-
-/** Folds the alternatives of a union (and the `null` / `undefined` of optional fields) into one message. */
-const foldAlternatives = (messages: ReadonlyArray<string>): string => {
-  const parsed = messages.map((message) => expectedActual.exec(message))
-  if (parsed.length < 2 || parsed.some((match) => match === null)) return messages.join("; ")
-  const matches = parsed as ReadonlyArray<RegExpExecArray>
-  const expected = matches.map((match) => match[1]).filter((e) => e !== "null" && e !== "undefined")
-  return `Expected ${expected.length > 0 ? expected.join(" | ") : "a value"}, actual ${matches[0][2]}`
-}
-
-/**
- * One entry per offending field: `messages[0].role: is missing; tools[1]: "functions" is not a built-in tool ...`.
- * A union reports every alternative; when one alternative got further (an issue at a deeper path), the "Expected
- * ..." of the others at the shallower path are left out, as they only say "not this alternative".
- */
-const describeParseError = (error: ParseResult.ParseError): string => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    ...issue,
-    at: formatPath(issue.path)
-  }))
-  const hasDeeperIssue = (path: ReadonlyArray<PropertyKey>) =>
-    issues.some((other) => other.path.length > path.length && path.every((key, i) => other.path[i] === key))
-  const byPath = new Map<string, Array<string>>()
-  for (const issue of issues) {
-    if (issue._tag === "Type" && expectedActual.test(issue.message) && hasDeeperIssue(issue.path)) continue
-    const messages = byPath.get(issue.at) ?? []
-    // the encoded side of a struct with nullable fields has no name of its own
-    const message = issue.message.replace(/Struct \(Encoded side\)/g, "object")
-    if (!messages.includes(message)) messages.push(message)
-    byPath.set(issue.at, messages)
-  }
-  return Array.from(byPath, ([path, messages]) => `${path}: ${foldAlternatives(messages)}`).join("; ")
-}
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> => {
-  if (typeof u !== "object" || u === null) return false
-  const proto = Object.getPrototypeOf(u)
-  return proto === Object.prototype || proto === null
-}
-
-/** Removes `undefined` values at any depth, so the body is exactly what JSON will carry. */
-const dropUndefined = (u: unknown): unknown => {
-  if (Array.isArray(u)) return u.map(dropUndefined)
-  if (!isPlainObject(u)) return u
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(u)) {
-    if (value !== undefined) out[key] = dropUndefined(value)
-  }
-  return out
-}
 
 const wireOrder = Object.keys(requestFields)
 
