@@ -1,0 +1,190 @@
+/**
+ * Where our per-request CPU goes: the chat request built up layer by layer, from a bare undici request to
+ * `GigaChat.chat`, each measured as client CPU per request over the same canned server (started here, in its own
+ * process). Not part of `pnpm bench`; run it with `tsx src/ablation.ts [--requests N] [--rounds N]`.
+ *
+ * Steps (each adds to the one before, unless said otherwise):
+ * 1. undici `Pool.request` + `body.json()`, promise lanes (the floor of `pnpm bench`);
+ * 2. `@effect/platform` `HttpClient` over undici (`NodeHttpClient.layerUndici`): `execute` + `response.json`, driven
+ *    by `Effect.forEach` — with the platform's per-request span (the default);
+ * 3. the same with the platform's span disabled (`HttpClient.currentTracerDisabledWhen`);
+ * 4. step 2 + `Schema.decodeUnknown(Chat.ChatCompletion)`;
+ * 5. our `HttpTransport.json` (URL resolution, headers, token, timeout, status mapping, decoding);
+ * 6. `GigaChat.chat` (request validation and encoding, span, `xHeaders`);
+ * 7. `GigaChat.chat` with the tracer disabled (`Effect.withTracerEnabled(false)`);
+ * and without any HTTP: `Chat.encodeRequest` alone, and `Schema.decodeUnknown(ChatCompletion)` of a parsed body.
+ */
+import * as Chat from "@effect-gigachat/core/Chat"
+import * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as HttpTransport from "@effect-gigachat/core/HttpTransport"
+import * as NodeGigaChat from "@effect-gigachat/node/NodeGigaChat"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
+import * as ChildProcess from "node:child_process"
+import * as Path from "node:path"
+import * as Url from "node:url"
+import * as Undici from "undici"
+import { pool, prompt } from "./client.js"
+import { accessToken } from "./server.js"
+
+const here = Path.dirname(Url.fileURLToPath(import.meta.url))
+const args = process.argv.slice(2)
+const option = (name: string, fallback: number): number => {
+  const index = args.indexOf(`--${name}`)
+  return index === -1 ? fallback : Number(args[index + 1])
+}
+const requests = option("requests", 3000)
+const rounds = option("rounds", 2)
+const concurrency = 32
+
+const startServer = (): Promise<{ port: number; stop: () => void }> =>
+  new Promise((resolve, reject) => {
+    const child = ChildProcess.fork(Path.join(here, "server.ts"), [], {
+      execArgv: process.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    child.once("message", (message: any) => resolve({ port: message.port, stop: () => child.kill() }))
+    child.once("error", reject)
+  })
+
+const cpuMicros = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since)
+  return used.user + used.system
+}
+
+const measure = async (
+  label: string,
+  n: number,
+  run: (n: number) => Promise<void>,
+  results: Map<string, Array<number>>
+) => {
+  await run(Math.min(500, n))
+  const cpu = process.cpuUsage()
+  await run(n)
+  const perRequest = cpuMicros(cpu) / n
+  results.set(label, [...(results.get(label) ?? []), perRequest])
+}
+
+const main = async () => {
+  const server = await startServer()
+  const origin = `http://127.0.0.1:${server.port}`
+  const baseUrl = `${origin}/r/ablation/api/v1`
+  const chatUrl = `${baseUrl}/chat/completions`
+  const chatRequest = { model: "GigaChat", messages: [{ role: "user", content: prompt }] }
+  const chatJson = JSON.stringify(chatRequest)
+  const headers = {
+    authorization: `Bearer ${accessToken}`,
+    "content-type": "application/json",
+    accept: "application/json"
+  }
+
+  const undiciPool = new Undici.Pool(origin)
+  const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const ours = ManagedRuntime.make(
+    NodeGigaChat.layer({
+      baseUrl,
+      authUrl: `${origin}/r/ablation/api/v2/oauth`,
+      credentials: Buffer.from("bench-client:bench-secret").toString("base64")
+    })
+  )
+  const decodeCompletion = Schema.decodeUnknown(Chat.ChatCompletion)
+  const parsedCompletion = JSON.parse(
+    await (await undiciPool.request({
+      method: "POST",
+      path: "/r/ablation/api/v1/chat/completions",
+      headers,
+      body: chatJson
+    }))
+      .body.text()
+  )
+
+  const forEach = <E, R>(n: number, effect: Effect.Effect<unknown, E, R>) =>
+    Effect.forEach(Array.from({ length: n }), () => effect, { concurrency, discard: true })
+
+  const platformRequest = HttpClientRequest.post(chatUrl, {
+    headers,
+    body: HttpBody.text(chatJson, "application/json")
+  })
+  const platformJson = Effect.flatMap(
+    HttpClient.HttpClient,
+    (client) => Effect.flatMap(client.execute(platformRequest), (response) => response.json)
+  )
+
+  const steps: ReadonlyArray<readonly [string, (n: number) => Promise<void>]> = [
+    ["1. undici Pool.request + body.json()", (n) =>
+      pool(n, concurrency, async () => {
+        const response = await undiciPool.request({
+          method: "POST",
+          path: "/r/ablation/api/v1/chat/completions",
+          headers,
+          body: chatJson
+        })
+        await response.body.json()
+      })],
+    ["2. platform HttpClient execute + json (span on)", (n) => platform.runPromise(forEach(n, platformJson))],
+    ["3. platform HttpClient execute + json (span off)", (n) =>
+      platform.runPromise(
+        forEach(n, platformJson).pipe(Effect.locally(HttpClient.currentTracerDisabledWhen, () => true))
+      )],
+    [
+      "4. step 2 + Schema decode ChatCompletion",
+      (n) => platform.runPromise(forEach(n, Effect.flatMap(platformJson, decodeCompletion)))
+    ],
+    [
+      "5. HttpTransport.json(ChatCompletion)",
+      (n) =>
+        ours.runPromise(Effect.flatMap(HttpTransport.HttpTransport, (transport) =>
+          forEach(
+            n,
+            transport.json(
+              HttpClientRequest.post("/chat/completions", { body: HttpBody.text(chatJson, "application/json") }),
+              Chat.ChatCompletion
+            )
+          )))
+    ],
+    [
+      "6. GigaChat.chat",
+      (n) => ours.runPromise(Effect.flatMap(GigaChat.GigaChat, (gc) => forEach(n, gc.chat(chatRequest))))
+    ],
+    ["7. GigaChat.chat, tracer disabled", (n) =>
+      ours.runPromise(
+        Effect.flatMap(GigaChat.GigaChat, (gc) => forEach(n, gc.chat(chatRequest))).pipe(
+          Effect.withTracerEnabled(false)
+        )
+      )],
+    [
+      "no HTTP: Chat.encodeRequest",
+      (n) =>
+        Effect.runPromise(
+          forEach(
+            n,
+            Chat.encodeRequest(chatRequest, { model: undefined, profanityCheck: undefined, flags: undefined }, false)
+          )
+        )
+    ],
+    ["no HTTP: Schema decode ChatCompletion", (n) => Effect.runPromise(forEach(n, decodeCompletion(parsedCompletion)))]
+  ]
+
+  const results = new Map<string, Array<number>>()
+  for (let round = 0; round < rounds; round++) {
+    for (const [label, run] of steps) await measure(label, requests, run, results)
+  }
+  console.log(`client CPU µs per request, ${requests} requests at concurrency ${concurrency}, ${rounds} round(s):`)
+  for (const [label, values] of results) {
+    console.log(`${label.padEnd(52)} ${values.map((value) => value.toFixed(0).padStart(6)).join(" ")}`)
+  }
+  await ours.dispose()
+  await platform.dispose()
+  await undiciPool.close()
+  server.stop()
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
