@@ -5,9 +5,12 @@
  * @since 0.1.0
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as internal from "./internal/gigachatError.js"
 
 /**
@@ -609,3 +612,44 @@ export const fromHttpClientError = (
     cause: error.cause
   }, { disableValidation: true })
 }
+
+/**
+ * Reads at most about `limit` bytes of a body as text, then lets go of the connection: an error page can be
+ * arbitrarily large. A body that cannot be read gives `""`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const readBodyPrefix = (response: HttpClientResponse.HttpClientResponse, limit: number): Effect.Effect<string> =>
+  response.stream.pipe(
+    Stream.runFoldWhile(
+      { parts: [] as Array<Uint8Array>, size: 0 },
+      (state) => state.size < limit,
+      (state, part) => {
+        state.parts.push(part)
+        state.size += part.length
+        return state
+      }
+    ),
+    Effect.map(({ parts }) => {
+      const decoder = new TextDecoder()
+      return parts.map((part) => decoder.decode(part, { stream: true })).join("") + decoder.decode()
+    }),
+    Effect.orElseSucceed(() => "")
+  )
+
+/**
+ * Fails with the error for a non-success response, reading at most 64 KiB of its body.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromHttpResponse = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, StatusError> =>
+  Effect.flatMap(readBodyPrefix(response, 64 * 1024), (body) =>
+    Effect.fail(fromResponse({
+      status: response.status,
+      method: response.request.method,
+      url: response.request.url,
+      body,
+      headers: response.headers
+    })))

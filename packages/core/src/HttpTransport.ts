@@ -10,7 +10,6 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -145,13 +144,3 @@ export const retrySchedule: (
 export const isRetryable: (
   config: GigaChatConfig.Service
 ) => (error: GigaChatError.GigaChatError) => boolean = internal.isRetryable
-
-/**
- * Turns a non-success response into its typed error, reading at most a bounded prefix of the body.
- *
- * @since 0.1.0
- * @category utils
- */
-export const failResponse: (
-  response: HttpClientResponse.HttpClientResponse
-) => Effect.Effect<never, GigaChatError.GigaChatError> = internal.failResponse

@@ -209,7 +209,7 @@ const send = (
   return client.execute(request).pipe(
     Effect.mapError((error) => GigaChatError.fromHttpClientError(error, method, url)),
     Effect.flatMap((response): Effect.Effect<AccessToken.AccessToken, GigaChatError.GigaChatError> =>
-      response.status === 200 ? readToken(response, method, url) : fail(response)
+      response.status === 200 ? readToken(response, method, url) : GigaChatError.fromHttpResponse(response)
     ),
     Effect.timeoutFail({
       duration: config.timeout,
@@ -236,19 +236,5 @@ const readToken = (response: HttpClientResponse.HttpClientResponse, method: stri
           })
         )
       )
-    )
-  )
-
-const fail = (response: HttpClientResponse.HttpClientResponse) =>
-  response.text.pipe(
-    Effect.orElseSucceed(() => ""),
-    Effect.flatMap((body) =>
-      Effect.fail(GigaChatError.fromResponse({
-        status: response.status,
-        method: response.request.method,
-        url: response.request.url,
-        body,
-        headers: response.headers
-      }))
     )
   )

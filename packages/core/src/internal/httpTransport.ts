@@ -20,7 +20,6 @@ import * as RequestContext from "../RequestContext.js"
 import * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
 
-const maxErrorBody = 64 * 1024
 const maxBackoff = Duration.seconds(60)
 
 /** @internal */
@@ -65,41 +64,6 @@ export const retrySchedule = (
   )
 }
 
-/** @internal */
-export const failResponse = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<never, GigaChatError.GigaChatError> =>
-  readPrefix(response, maxErrorBody).pipe(
-    Effect.flatMap((body) =>
-      Effect.fail(GigaChatError.fromResponse({
-        status: response.status,
-        method: response.request.method,
-        url: response.request.url,
-        body,
-        headers: response.headers
-      }))
-    )
-  )
-
-/** Reads the start of a body, then lets go of the connection: an error page can be arbitrarily large. */
-const readPrefix = (response: HttpClientResponse.HttpClientResponse, limit: number): Effect.Effect<string> =>
-  response.stream.pipe(
-    Stream.runFoldWhile(
-      { parts: [] as Array<Uint8Array>, size: 0 },
-      (state) => state.size < limit,
-      (state, part) => {
-        state.parts.push(part)
-        state.size += part.length
-        return state
-      }
-    ),
-    Effect.map(({ parts }) => {
-      const decoder = new TextDecoder()
-      return parts.map((part) => decoder.decode(part, { stream: true })).join("") + decoder.decode()
-    }),
-    Effect.orElseSucceed(() => "")
-  )
-
 const mediaType = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
   response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
 
@@ -137,7 +101,9 @@ export const make = Effect.gen(function*() {
     return withTimeout(
       client.execute(outgoing).pipe(
         Effect.mapError((error) => GigaChatError.fromHttpClientError(error, request.method, request.url)),
-        Effect.flatMap((response) => response.status === 200 ? read(response) : failResponse(response))
+        Effect.flatMap((response) =>
+          response.status === 200 ? read(response) : GigaChatError.fromHttpResponse(response)
+        )
       ),
       request.method,
       request.url
@@ -233,7 +199,7 @@ export const make = Effect.gen(function*() {
         if (type !== "text/event-stream") {
           // Reading the first part of the body ends the read, which lets go of the connection (an unread body
           // keeps it open until garbage collection) and shows what the server sent instead.
-          return Effect.flatMap(readPrefix(response, 1), (body) =>
+          return Effect.flatMap(GigaChatError.readBodyPrefix(response, 1), (body) =>
             Effect.fail(
               new GigaChatError.DecodeError({
                 method,
