@@ -292,6 +292,23 @@ const firstCredentials = (credentials: Options["credentials"]): string | Redacte
     : credentials[0]
 
 /**
+ * The client settings for an emulator at the given URLs: its URLs, the credentials it accepts, then `config`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const clientOptions = (
+  urls: { readonly baseUrl: string; readonly authUrl: string },
+  options: Options = {},
+  config: GigaChatConfig.Options = {}
+): GigaChatConfig.Options => ({
+  baseUrl: urls.baseUrl,
+  authUrl: urls.authUrl,
+  credentials: firstCredentials(options.credentials) ?? defaultCredentials,
+  ...config
+})
+
+/**
  * `GigaChat` (with its `HttpTransport`, `Auth` and `GigaChatConfig`) backed by a fresh in-process emulator: no
  * sockets, no credentials, no network. The emulator service is in the context too, to add faults and read the
  * request log. `config` adds client settings (e.g. `maxRetries`) over the emulator's URLs and credentials.
@@ -319,11 +336,6 @@ export const layer = (
   | HttpClient.HttpClient
 > =>
   GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl,
-      authUrl,
-      credentials: firstCredentials(options.credentials) ?? defaultCredentials,
-      ...config
-    })),
+    Layer.provideMerge(GigaChatConfig.layer(clientOptions({ baseUrl, authUrl }, options, config))),
     Layer.provideMerge(layerHttpClient(options))
   )

@@ -174,11 +174,6 @@ export const layer = (
   Layer.unwrapEffect(
     Effect.map(NodeGigaChatEmulator, (server) =>
       NodeGigaChat.layerServices.pipe(
-        Layer.provideMerge(GigaChatConfig.layer({
-          baseUrl: server.baseUrl,
-          authUrl: server.authUrl,
-          credentials: GigaChatEmulator.defaultCredentials,
-          ...config
-        }))
+        Layer.provideMerge(GigaChatConfig.layer(GigaChatEmulator.clientOptions(server, options, config)))
       ))
   ).pipe(Layer.provideMerge(layerServer(options)))
