@@ -352,11 +352,12 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     return Stream.unwrap(
       Completions.encodeRequest(request, defaults, true).pipe(
         Effect.flatMap((body) => transport.events(post(body))),
-        Effect.map(({ events, xHeaders }) => Stream.mapEffect(events, (event) => decodeEvent(event, xHeaders))),
-        Effect.withSpan("GigaChat.completions.stream", {
-          attributes: { "gen_ai.request.model": requestModel(request, config) }
-        })
+        Effect.map(({ events, xHeaders }) => Stream.mapEffect(events, (event) => decodeEvent(event, xHeaders)))
       )
+    ).pipe(
+      Stream.withSpan("GigaChat.completions.stream", {
+        attributes: { "gen_ai.request.model": requestModel(request, config) }
+      })
     )
   }
 

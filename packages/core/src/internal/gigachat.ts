@@ -138,9 +138,11 @@ export const make = Effect.gen(function*() {
                 ),
                 Effect.map((chunk) => XHeaders.attach(chunk, xHeaders))
               )))
-        }),
-        Effect.withSpan("GigaChat.stream", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
+        })
       )
+    ).pipe(
+      // The span covers the whole stream, not only the wait for the response headers.
+      Stream.withSpan("GigaChat.stream", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
     )
 
   const chatParse = <A, I>(
