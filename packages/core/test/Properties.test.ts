@@ -30,7 +30,7 @@ import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { credentials, json, makeMockHttp, oauthAnswer } from "./utils/mockHttp.js"
+import { credentials, json, makeMockHttp, oauthAnswer, tokenValue } from "./utils/mockHttp.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -39,6 +39,21 @@ import { credentials, json, makeMockHttp, oauthAnswer } from "./utils/mockHttp.j
 /** Outcomes of the runs that went through the client, by tag, for the suite's summary. */
 const tally = new Map<string, number>()
 let propertyRuns = 0
+
+/** The mock client's secrets (its authorization key, the client secret inside it, the token it is given). */
+const mockSecrets = [credentials, atob(credentials).split(":")[1], tokenValue]
+
+/** No rendering of a failure carries a secret. */
+const assertNoSecret = <A, E>(exit: Exit.Exit<A, E>, label: string): void => {
+  if (Exit.isSuccess(exit)) return
+  const texts = [Cause.pretty(exit.cause)]
+  for (const error of Cause.failures(exit.cause)) {
+    texts.push(String(error), JSON.stringify(error) ?? "", error instanceof Error ? error.message : "")
+  }
+  for (const secret of mockSecrets) {
+    for (const text of texts) assert.notInclude(text, secret, `${label}: a secret in an error`)
+  }
+}
 
 const record = <A, E>(exit: Exit.Exit<A, E>): void => {
   const failure = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : undefined
@@ -57,7 +72,7 @@ afterAll(() => {
       "[reliability] properties (core/test/Properties.test.ts)",
       `  property runs: ${propertyRuns} (SSE decoder, ${responseSchemas.length} response Schemas, transport, requests)`,
       `  client calls with random responses or requests: ${outcomes.join(", ")}`,
-      "  defects: 0 (a defect fails its property)"
+      "  defects: 0 (a defect fails its property); leaks found: 0 (a secret in an error fails its property)"
     ].join("\n")
   )
 })
@@ -420,6 +435,7 @@ describe("random responses through the transport end in a value or a GigaChatErr
         (exit) => {
           record(exit)
           assertTyped(exit, isGigaChatError, name)
+          assertNoSecret(exit, name)
         }
       )
     },
@@ -437,6 +453,7 @@ describe("random responses through the transport end in a value or a GigaChatErr
         (exit) => {
           record(exit)
           assertTyped(exit, isGigaChatError, "OAuth")
+          assertNoSecret(exit, "OAuth")
         }
       ),
     { fastCheck: { numRuns: 100 } }
