@@ -11,7 +11,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
-import { describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
+import { buildBody, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -582,15 +582,17 @@ export const encodeRequest = (
     Effect.mapError((error) =>
       new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
     ),
-    Effect.map((encoded) => {
-      const { additional_fields, stream: _stream, ...explicit } = dropUndefined(encoded) as Record<string, unknown>
-      const body: Record<string, unknown> = explicit
-      if (isPlainObject(additional_fields)) {
-        for (const [key, value] of Object.entries(additional_fields)) {
-          if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
+    Effect.flatMap((encoded) =>
+      buildBody(() => {
+        const { additional_fields, stream: _stream, ...explicit } = dropUndefined(encoded) as Record<string, unknown>
+        const body: Record<string, unknown> = explicit
+        if (isPlainObject(additional_fields)) {
+          for (const [key, value] of Object.entries(additional_fields)) {
+            if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
+          }
         }
-      }
-      if (stream) body.stream = true
-      return body
-    })
+        if (stream) body.stream = true
+        return body
+      })
+    )
   )

@@ -16,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
-import { describeParseError, dropUndefined } from "./internal/requestEncoding.js"
+import { buildBody, describeParseError, dropUndefined } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -1075,7 +1075,7 @@ export const encodeRequest = (
     Effect.mapError((error) =>
       new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
     ),
-    Effect.map((request) => toWire(request, defaults, stream))
+    Effect.flatMap((request) => buildBody(() => toWire(request, defaults, stream)))
   )
 
 // -----------------------------------------------------------------------------------------------------------------

@@ -551,8 +551,7 @@ describe("random request objects encode or fail with InvalidRequestError", () =>
   it.effect.prop(
     "GigaChat.chat and completions.create with random requests: the answer or InvalidRequestError",
     {
-      // null (and, for v2, undefined) at the top level is the bug of the skipped test below
-      request: requestFor(validChat, Chat.Chat).filter((request) => request !== null && request !== undefined),
+      request: requestFor(validChat, Chat.Chat),
       v2: FastCheck.boolean()
     },
     ({ request, v2 }) => {
@@ -574,18 +573,8 @@ describe("random request objects encode or fail with InvalidRequestError", () =>
     { fastCheck: { numRuns: 150 } }
   )
 
-  // BUG (reported to the lead, not fixed here: src is not ours to edit). Request values that JSON cannot carry, or a
-  // null request, kill the fiber instead of failing with InvalidRequestError:
-  // - a cycle in `additional_fields` (v1) or in an unknown field (v2): `dropUndefined` (internal/requestEncoding.ts),
-  //   called by Chat.encodeRequest and Completions.encodeRequest, recurses without end (RangeError: Maximum call
-  //   stack size exceeded);
-  // - a BigInt there: encodeRequest succeeds, then `HttpBody.unsafeJson` throws "Do not know how to serialize a
-  //   BigInt" (internal/gigachat.ts chat and stream, internal/completions.ts `post`);
-  // - `GigaChat.chat(null)`: `requestModel` (internal/gigachat.ts) reads `null.model` for the span attribute;
-  //   `completions.create(null | undefined)`: the same in internal/completions.ts.
-  // Un-skip once the body is checked to serialize (JSON.stringify in Effect.try → InvalidRequestError, cycle-safe
-  // dropUndefined) and requestModel guards against null.
-  it.effect.skip("a request holding a cycle or a BigInt fails with InvalidRequestError, not a defect", () =>
+  // A request JSON cannot carry (a cycle, a BigInt) or no request at all is the caller's mistake, never a defect.
+  it.effect("a request holding a cycle or a BigInt fails with InvalidRequestError, not a defect", () =>
     Effect.gen(function*() {
       const cyclic: Record<string, unknown> = { a: 1 }
       cyclic.self = cyclic

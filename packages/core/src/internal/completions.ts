@@ -1,4 +1,4 @@
-import * as HttpBody from "@effect/platform/HttpBody"
+import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -12,7 +12,7 @@ import type * as HttpTransport from "../HttpTransport.js"
 import type * as Sse from "../Sse.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { chunkMismatch, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
+import { chunkMismatch, jsonBody, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
 
 const decodeChunk = Schema.decodeUnknown(Completions.ChatCompletionChunk)
 
@@ -27,7 +27,9 @@ const toRequest = (input: GigaChat.CompletionsInput): Completions.ChatCompletion
   typeof input === "string" ? { messages: [{ role: "user", content: input }] } : input
 
 const requestModel = (request: Completions.ChatCompletionRequestInput, config: GigaChatConfig.Service): string =>
-  (typeof request.model === "string" && request.model !== "" ? request.model : undefined) ??
+  (typeof request === "object" && request !== null && typeof request.model === "string" && request.model !== ""
+    ? request.model
+    : undefined) ??
     config.model ?? Completions.defaultModel
 
 /** Span attributes without the values the response did not carry. */
@@ -319,11 +321,12 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     profanityCheck: config.profanityCheck,
     flags: config.flags
   }
-  const post = (body: Record<string, unknown>) => HttpClientRequest.post(url, { body: HttpBody.unsafeJson(body) })
+  const post = (body: HttpBody.HttpBody) => HttpClientRequest.post(url, { body })
 
   const create = (input: GigaChat.CompletionsInput): Effect.Effect<Response, GigaChatError.GigaChatError> => {
     const request = toRequest(input)
     return Completions.encodeRequest(request, defaults, false).pipe(
+      Effect.flatMap(jsonBody),
       Effect.flatMap((body) => transport.json(post(body), Completions.ChatCompletionResponse)),
       Effect.map(({ value, xHeaders }) => XHeaders.attach(value, xHeaders)),
       Effect.tap((response) =>
@@ -351,6 +354,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     const request = toRequest(input)
     return Stream.unwrap(
       Completions.encodeRequest(request, defaults, true).pipe(
+        Effect.flatMap(jsonBody),
         Effect.flatMap((body) => transport.events(post(body))),
         Effect.map(({ events, xHeaders }) => Stream.mapEffect(events, (event) => decodeEvent(event, xHeaders)))
       )

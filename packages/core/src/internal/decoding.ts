@@ -1,3 +1,4 @@
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as Effect from "effect/Effect"
 import * as JSONSchema from "effect/JSONSchema"
 import * as ParseResult from "effect/ParseResult"
@@ -117,3 +118,20 @@ export const jsonSchemaOf = <A, I>(
         cause
       })
   })
+
+/**
+ * The JSON body of a request. A value JSON cannot carry (a BigInt, a circular reference) is the caller's mistake:
+ * an `InvalidRequestError`, not a defect.
+ *
+ * @internal
+ */
+export const jsonBody = (body: unknown): Effect.Effect<HttpBody.HttpBody, GigaChatError.InvalidRequestError> =>
+  Effect.mapError(HttpBody.json(body), (error) =>
+    new GigaChatError.InvalidRequestError({
+      description: `the request cannot be sent as JSON: ${
+        error.reason._tag === "JsonError" && error.reason.error instanceof Error
+          ? error.reason.error.message
+          : String(error.reason)
+      }`,
+      cause: error
+    }))

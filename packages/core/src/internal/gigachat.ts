@@ -21,7 +21,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
-import { chunkMismatch, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
+import { chunkMismatch, jsonBody, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
 
 const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
 
@@ -104,9 +104,10 @@ export const make = Effect.gen(function*() {
 
   const chat = (request: GigaChat.ChatInput) =>
     chatBody(request, false).pipe(
+      Effect.flatMap(jsonBody),
       Effect.flatMap((body) =>
         transport.json(
-          HttpClientRequest.post("/chat/completions", { body: HttpBody.unsafeJson(body) }),
+          HttpClientRequest.post("/chat/completions", { body }),
           Chat.ChatCompletion
         )
       ),
@@ -124,9 +125,8 @@ export const make = Effect.gen(function*() {
   const stream = (request: GigaChat.ChatInput) =>
     Stream.unwrap(
       chatBody(request, true).pipe(
-        Effect.flatMap((body) =>
-          transport.events(HttpClientRequest.post("/chat/completions", { body: HttpBody.unsafeJson(body) }))
-        ),
+        Effect.flatMap(jsonBody),
+        Effect.flatMap((body) => transport.events(HttpClientRequest.post("/chat/completions", { body }))),
         Effect.map(({ events, xHeaders }) => {
           const method = "POST"
           const url = GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions")
@@ -288,7 +288,7 @@ export const make = Effect.gen(function*() {
 })
 
 const requestModel = (request: GigaChat.ChatInput, config: GigaChatConfig.Service): string =>
-  (typeof request === "object" && typeof request.model === "string" ? request.model : undefined) ??
+  (typeof request === "object" && request !== null && typeof request.model === "string" ? request.model : undefined) ??
     config.model ?? Chat.defaultModel
 
 /** @internal */

@@ -2,7 +2,9 @@
  * What the request encoders of `Chat` and `Completions` share: readable validation messages and the clean-up of
  * bodies before they become JSON.
  */
+import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
+import * as GigaChatError from "../GigaChatError.js"
 
 const expectedActual = /^Expected (.*), actual (.*)$/s
 
@@ -56,13 +58,41 @@ export const isPlainObject = (u: unknown): u is Record<string, unknown> => {
 }
 
 /** Removes `undefined` values at any depth, so the body is exactly what JSON will carry. */
-/** @internal */
-export const dropUndefined = (u: unknown): unknown => {
-  if (Array.isArray(u)) return u.map(dropUndefined)
-  if (!isPlainObject(u)) return u
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(u)) {
-    if (value !== undefined) out[key] = dropUndefined(value)
+/**
+ * Removes `undefined` values at any depth, so the body is exactly what JSON will carry. A value that refers to
+ * itself cannot be sent: it throws, and the encoders turn that into an `InvalidRequestError`.
+ *
+ * @internal
+ */
+export const dropUndefined = (u: unknown, ancestors: Array<object> = []): unknown => {
+  if (typeof u !== "object" || u === null || (!Array.isArray(u) && !isPlainObject(u))) return u
+  if (ancestors.includes(u)) throw new TypeError("the request refers to itself (a circular reference)")
+  ancestors.push(u)
+  let out: unknown
+  if (Array.isArray(u)) {
+    out = u.map((item) => dropUndefined(item, ancestors))
+  } else {
+    const record: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(u)) {
+      if (value !== undefined) record[key] = dropUndefined(value, ancestors)
+    }
+    out = record
   }
+  ancestors.pop()
   return out
 }
+
+/**
+ * Runs a body builder, turning what it throws (a circular reference) into an `InvalidRequestError`.
+ *
+ * @internal
+ */
+export const buildBody = <A>(build: () => A): Effect.Effect<A, GigaChatError.InvalidRequestError> =>
+  Effect.try({
+    try: build,
+    catch: (cause) =>
+      new GigaChatError.InvalidRequestError({
+        description: cause instanceof Error ? cause.message : String(cause),
+        cause
+      })
+  })
