@@ -76,6 +76,7 @@ const summarize = (file: string, top: number, filter: string | undefined): void 
     `${frame.functionName || "(anonymous)"} ${where(frame.url)}:${frame.lineNumber + 1}`
   const byFunction = new Map<string, number>()
   const byPackage = new Map<string, number>()
+  const byFile = new Map<string, number>()
   const inclusive = new Map<string, number>()
   for (const [id, time] of selfTime) {
     const node = byId.get(id)
@@ -84,6 +85,8 @@ const summarize = (file: string, top: number, filter: string | undefined): void 
     byFunction.set(key, (byFunction.get(key) ?? 0) + time)
     const pkg = node.callFrame.url === "" ? node.callFrame.functionName || "(native)" : packageOf(node.callFrame.url)
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + time)
+    const file = node.callFrame.url === "" ? pkg : where(node.callFrame.url)
+    byFile.set(file, (byFile.get(file) ?? 0) + time)
     if (filter !== undefined) {
       // Every distinct matching frame on the stack gets the sample once.
       const seen = new Set<string>()
@@ -108,6 +111,7 @@ const summarize = (file: string, top: number, filter: string | undefined): void 
   }
   console.log(`${Path.basename(file)}: ${(total / 1000).toFixed(0)} ms sampled`)
   print("self time by package", byPackage)
+  print("self time by file", byFile)
   print("self time by function", byFunction)
   if (filter !== undefined) print(`inclusive time of functions matching "${filter}"`, inclusive)
 }
