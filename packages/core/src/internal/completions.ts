@@ -1,7 +1,7 @@
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Chat from "../Chat.js"
 import * as Completions from "../Completions.js"
@@ -9,12 +9,9 @@ import type * as GigaChat from "../GigaChat.js"
 import type * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
-import type * as Sse from "../Sse.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { chunkMismatch, jsonBody, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
-
-const decodeChunk = Schema.decodeUnknown(Completions.ChatCompletionChunk)
+import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
 
@@ -343,20 +340,19 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     )
   }
 
-  const decodeEvent = (event: Sse.Event, xHeaders: XHeaders.XHeaders) =>
-    Effect.flatMap(parseEvent(event, method, url), (json) =>
-      decodeChunk(withEventName(json, event.event)).pipe(
-        Effect.mapError((error) => chunkMismatch(error, event.data, method, url)),
-        Effect.map((chunk) => XHeaders.attach(chunk, xHeaders))
-      ))
-
   const stream = (input: GigaChat.CompletionsInput) => {
     const request = toRequest(input)
     return Stream.unwrap(
       Completions.encodeRequest(request, defaults, true).pipe(
         Effect.flatMap(jsonBody),
         Effect.flatMap((body) => transport.events(post(body))),
-        Effect.map(({ events, xHeaders }) => Stream.mapEffect(events, (event) => decodeEvent(event, xHeaders)))
+        Effect.map(({ events, xHeaders }) =>
+          decodeEvents(
+            events,
+            eventDecoder(Completions.ChatCompletionChunk, method, url, xHeaders, (json, event) =>
+              withEventName(json, event.event))
+          )
+        )
       )
     ).pipe(
       Stream.withSpan("GigaChat.completions.stream", {

@@ -1,10 +1,15 @@
 import * as HttpBody from "@effect/platform/HttpBody"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as JSONSchema from "effect/JSONSchema"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
+import * as XHeaders from "../XHeaders.js"
 
 /**
  * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
@@ -31,29 +36,78 @@ export const streamFailure = (
  *
  * @internal
  */
-export const parseEvent = (
+export const parseEventEither = (
   event: Sse.Event,
   method: string,
   url: string
-): Effect.Effect<unknown, GigaChatError.GigaChatError> =>
-  Effect.suspend(() => {
-    let json: unknown
-    try {
-      json = JSON.parse(event.data)
-    } catch (cause) {
-      return Effect.fail(
-        new GigaChatError.DecodeError({
-          method,
-          url,
-          description: "a stream event is not valid JSON",
-          body: event.data.slice(0, 500),
-          cause
-        }, { disableValidation: true })
-      )
-    }
-    const failure = streamFailure(json, event.data, method, url)
-    return failure === undefined ? Effect.succeed(json) : Effect.fail(failure)
-  })
+): Either.Either<unknown, GigaChatError.GigaChatError> => {
+  let json: unknown
+  try {
+    json = JSON.parse(event.data)
+  } catch (cause) {
+    return Either.left(
+      new GigaChatError.DecodeError({
+        method,
+        url,
+        description: "a stream event is not valid JSON",
+        body: event.data.slice(0, 500),
+        cause
+      }, { disableValidation: true })
+    )
+  }
+  const failure = streamFailure(json, event.data, method, url)
+  return failure === undefined ? Either.right(json) : Either.left(failure)
+}
+
+/**
+ * Turns a stream of events into decoded chunks, a whole network read at a time (one effect per read, not per
+ * event). The chunks decoded before a bad event are emitted, then the stream fails with its error.
+ *
+ * @internal
+ */
+export const decodeEvents = <A, E>(
+  events: Stream.Stream<Sse.Event, E>,
+  decode: (event: Sse.Event) => Either.Either<A, E>
+): Stream.Stream<A, E> => {
+  const loop: Channel.Channel<Chunk.Chunk<A>, Chunk.Chunk<Sse.Event>, E, E, unknown, unknown> = Channel
+    .readWithCause({
+      onInput: (input: Chunk.Chunk<Sse.Event>) => {
+        const out: Array<A> = []
+        for (const event of input) {
+          const decoded = decode(event)
+          if (Either.isLeft(decoded)) {
+            return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), Channel.fail(decoded.left))
+          }
+          out.push(decoded.right)
+        }
+        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
+      },
+      onFailure: (cause) => Channel.failCause(cause),
+      onDone: () => Channel.void
+    })
+  return Stream.pipeThroughChannel(events, loop)
+}
+
+/**
+ * A decoder of stream events into a Schema's type, with the response's `x-*` headers attached.
+ *
+ * @internal
+ */
+export const eventDecoder = <A, I>(
+  schema: Schema.Schema<A, I>,
+  method: string,
+  url: string,
+  xHeaders: XHeaders.XHeaders,
+  prepare: (json: unknown, event: Sse.Event) => unknown = (json) => json
+) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (event: Sse.Event): Either.Either<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> =>
+    Either.flatMap(parseEventEither(event, method, url), (json) =>
+      Either.match(decode(prepare(json, event)), {
+        onLeft: (error) => Either.left(chunkMismatch(error, event.data, method, url)),
+        onRight: (chunk) => Either.right(XHeaders.attach(chunk as object, xHeaders) as XHeaders.WithXHeaders<A>)
+      }))
+}
 
 /** @internal */
 export const chunkMismatch = (error: ParseResult.ParseError, data: string, method: string, url: string) =>

@@ -3,7 +3,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as AccessToken from "../AccessToken.js"
 import * as AiCheck from "../AiCheck.js"
@@ -21,9 +21,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
-import { chunkMismatch, jsonBody, jsonSchemaOf, parseContent, parseEvent } from "./decoding.js"
-
-const decodeChunk = Schema.decodeUnknown(Chat.ChatCompletionChunk)
+import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
 const defaultEmbeddingsModel = "Embeddings"
@@ -127,18 +125,17 @@ export const make = Effect.gen(function*() {
       chatBody(request, true).pipe(
         Effect.flatMap(jsonBody),
         Effect.flatMap((body) => transport.events(HttpClientRequest.post("/chat/completions", { body }))),
-        Effect.map(({ events, xHeaders }) => {
-          const method = "POST"
-          const url = GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions")
-          return Stream.mapEffect(events, (event) =>
-            Effect.flatMap(parseEvent(event, method, url), (json) =>
-              decodeChunk(json).pipe(
-                Effect.mapError((error) =>
-                  chunkMismatch(error, event.data, method, url)
-                ),
-                Effect.map((chunk) => XHeaders.attach(chunk, xHeaders))
-              )))
-        })
+        Effect.map(({ events, xHeaders }) =>
+          decodeEvents(
+            events,
+            eventDecoder(
+              Chat.ChatCompletionChunk,
+              "POST",
+              GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions"),
+              xHeaders
+            )
+          )
+        )
       )
     ).pipe(
       // The span covers the whole stream, not only the wait for the response headers.
