@@ -568,7 +568,9 @@ export const fromResponse = (info: ResponseInfo, now: number = Date.now()): Stat
 
 /**
  * Maps a failure of the platform's `HttpClient` (no usable response) to a `TransportError`, or to an
- * `InvalidRequestError` when the request itself could not be built (bad URL, body that does not encode).
+ * `InvalidRequestError` when the request itself could not be built (bad URL, body that does not encode). Given the
+ * configured `timeout`, a client's own timeout error (undici's `UND_ERR_HEADERS_TIMEOUT`, `UND_ERR_BODY_TIMEOUT`)
+ * becomes a `TimeoutError`.
  *
  * @since 0.1.0
  * @category constructors
@@ -576,8 +578,13 @@ export const fromResponse = (info: ResponseInfo, now: number = Date.now()): Stat
 export const fromHttpClientError = (
   error: HttpClientError.HttpClientError,
   method: string,
-  url: string
-): TransportError | InvalidRequestError | DecodeError => {
+  url: string,
+  timeout?: Duration.Duration
+): TransportError | TimeoutError | InvalidRequestError | DecodeError => {
+  // A client that enforces the timeout itself (undici's header and body timeouts) reports it as a network error.
+  if (timeout !== undefined && internal.isTimeoutCause(error.cause)) {
+    return new TimeoutError({ method, url, timeout }, { disableValidation: true })
+  }
   if (error._tag === "RequestError") {
     if (error.reason === "Transport") {
       return new TransportError({

@@ -99,6 +99,19 @@ export interface Service {
 export class HttpTransport extends Context.Tag("@effect-gigachat/core/HttpTransport")<HttpTransport, Service>() {}
 
 /**
+ * Set to true by an `HttpClient` layer whose client enforces the configured timeout itself (the Node client sets
+ * undici's header and body timeouts): the transport then adds no timers of its own, which saves a timer and two
+ * fibers per request. By default the transport enforces the timeout.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class TimeoutsByClient extends Context.Reference<TimeoutsByClient>()(
+  "@effect-gigachat/core/HttpTransport/TimeoutsByClient",
+  { defaultValue: () => false }
+) {}
+
+/**
  * Builds the transport from the settings, the auth and an `HttpClient`.
  *
  * @since 0.1.0

@@ -1,4 +1,6 @@
 import { GigaChatError } from "@effect-gigachat/core"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 
@@ -71,5 +73,26 @@ describe("GigaChatError", () => {
     assert.include(html.message, "Bad Gateway")
     const huge = GigaChatError.fromResponse(info(500, {}, "x".repeat(100_000)))
     assert.isBelow(huge.body.length, 9_000)
+  })
+
+  it("a client's own timeout (undici's codes) becomes a TimeoutError, other network errors a TransportError", () => {
+    const request = HttpClientRequest.get("http://127.0.0.1:1/api/v1/models")
+    const timedOut = new HttpClientError.RequestError({
+      request,
+      reason: "Transport",
+      cause: Object.assign(new Error("Headers Timeout Error"), { code: "UND_ERR_HEADERS_TIMEOUT" })
+    })
+    const timeout = Duration.seconds(5)
+    assert.strictEqual(GigaChatError.fromHttpClientError(timedOut, "GET", request.url, timeout)._tag, "TimeoutError")
+    // without the configured timeout nothing claims it was one
+    assert.strictEqual(GigaChatError.fromHttpClientError(timedOut, "GET", request.url)._tag, "TransportError")
+    const refused = new HttpClientError.RequestError({
+      request,
+      reason: "Transport",
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })
+    })
+    const error = GigaChatError.fromHttpClientError(refused, "GET", request.url, timeout)
+    assert.strictEqual(error._tag, "TransportError")
+    assert.include(error.message, "ECONNREFUSED")
   })
 })

@@ -92,3 +92,19 @@ export const describeCause = (cause: unknown): string | undefined => {
   }
   return parts.length === 0 ? undefined : parts.join(": ")
 }
+
+const timeoutCodes: ReadonlySet<string> = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT"])
+
+/**
+ * Is this network failure a client's own timeout? Looks through `cause` chains as undici nests them.
+ *
+ * @internal
+ */
+export const isTimeoutCause = (cause: unknown): boolean => {
+  let current: unknown = cause
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    if ("code" in current && typeof current.code === "string" && timeoutCodes.has(current.code)) return true
+    current = "cause" in current ? current.cause : undefined
+  }
+  return false
+}

@@ -15,7 +15,7 @@ import type * as AccessToken from "../AccessToken.js"
 import * as Auth from "../Auth.js"
 import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
-import type * as HttpTransport from "../HttpTransport.js"
+import * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
 import * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
@@ -75,13 +75,14 @@ export const make = Effect.gen(function*() {
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
   const timeout = config.timeout
+  const timeoutsByClient = yield* HttpTransport.TimeoutsByClient
 
   const withTimeout = <A>(
     effect: Effect.Effect<A, GigaChatError.GigaChatError>,
     method: string,
     url: string
   ): Effect.Effect<A, GigaChatError.GigaChatError> =>
-    Effect.timeoutFail(effect, {
+    timeoutsByClient ? effect : Effect.timeoutFail(effect, {
       duration: timeout,
       onTimeout: () => new GigaChatError.TimeoutError({ method, url, timeout })
     })
@@ -100,7 +101,7 @@ export const make = Effect.gen(function*() {
     )
     return withTimeout(
       client.execute(outgoing).pipe(
-        Effect.mapError((error) => GigaChatError.fromHttpClientError(error, request.method, request.url)),
+        Effect.mapError((error) => GigaChatError.fromHttpClientError(error, request.method, request.url, timeout)),
         Effect.flatMap((response) =>
           response.status === 200 ? read(response) : GigaChatError.fromHttpResponse(response)
         )
@@ -152,7 +153,7 @@ export const make = Effect.gen(function*() {
     Effect.map(
       Effect.mapError(
         response.text,
-        (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url)
+        (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url, timeout)
       ),
       (value): HttpTransport.Decoded<string> => ({ value, xHeaders: XHeaders.fromHeaders(response.headers) })
     )
@@ -180,7 +181,7 @@ export const make = Effect.gen(function*() {
       Effect.map(
         Effect.mapError(
           response.arrayBuffer,
-          (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url)
+          (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url, timeout)
         ),
         (buffer): HttpTransport.Bytes => ({
           bytes: new Uint8Array(buffer),
@@ -209,8 +210,11 @@ export const make = Effect.gen(function*() {
               })
             ))
         }
-        const body = response.stream.pipe(
-          Stream.mapError((error) => GigaChatError.fromHttpClientError(error, method, url)),
+        const read = Stream.mapError(
+          response.stream,
+          (error) => GigaChatError.fromHttpClientError(error, method, url, timeout)
+        )
+        const body = timeoutsByClient ? read : read.pipe(
           Stream.timeoutFailCause(
             () => Cause.fail(new GigaChatError.TimeoutError({ method, url, timeout })),
             timeout

@@ -1,7 +1,8 @@
-import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Undici from "@effect/platform-node/Undici"
 import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -134,12 +135,26 @@ export const tlsOptions = (config: GigaChatConfig.Service): Effect.Effect<TlsOpt
     return options
   })
 
+/**
+ * An agent that gives every request the configured timeout for the response headers and for each pause in the
+ * body. `@effect/platform-node` sets both to "none" per request, leaving timeouts to Effect timers; undici's own
+ * are cheaper (no timer fiber per request), and HttpTransport skips its timers when `TimeoutsByClient` is set.
+ */
+class TimedAgent extends Undici.Agent {
+  constructor(readonly timeoutMillis: number, options: Undici.Agent.Options) {
+    super(options)
+  }
+  override dispatch(options: Undici.Agent.DispatchOptions, handler: Undici.Dispatcher.DispatchHandler): boolean {
+    return super.dispatch({ ...options, headersTimeout: this.timeoutMillis, bodyTimeout: this.timeoutMillis }, handler)
+  }
+}
+
 /** @internal */
 export const makeDispatcher = (config: GigaChatConfig.Service) =>
   Effect.flatMap(tlsOptions(config), (tls) =>
     Effect.acquireRelease(
       Effect.sync(() =>
-        new Undici.Agent({
+        new TimedAgent(Duration.toMillis(config.timeout), {
           // One TLS configuration holds the CA and the client certificate together (the httpx bug of reference
           // §2.6 lost the certificate when both were set). Undici follows no redirect by default, so a token is
           // never sent to another origin by a `Location` header.
@@ -162,7 +177,8 @@ export const makeDispatcher = (config: GigaChatConfig.Service) =>
 export const layerHttpClient = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
   Layer.provide(
     Layer.scoped(NodeHttpClient.Dispatcher, Effect.flatMap(GigaChatConfig.GigaChatConfig, makeDispatcher))
-  )
+  ),
+  Layer.merge(Layer.succeed(HttpTransport.TimeoutsByClient, true))
 )
 
 /** @internal */
