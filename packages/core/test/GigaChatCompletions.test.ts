@@ -1,18 +1,17 @@
-import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
+import type { GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChat } from "@effect-gigachat/core"
 import * as Completions from "@effect-gigachat/core/Completions"
 import type * as GigaChatError from "@effect-gigachat/core/GigaChatError"
 import * as Tool from "@effect-gigachat/core/Tool"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { readdirSync } from "node:fs"
 import { apiInteractions, fixturePath, loadCassette } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
-import { credentials, json, makeMockHttp, oauthAnswer, sse } from "./utils/mockHttp.js"
+import { credentials, json, mockServices, sse } from "./utils/mockHttp.js"
 import { interaction, replay } from "./utils/replay.js"
 
 /** The recordings were made with `GIGACHAT_MODEL=GigaChat-3-Ultra`. */
@@ -36,23 +35,7 @@ const recordedBodies = (name: string) =>
     body: JSON.parse(recordedInteraction.request.body!) as Record<string, any>
   }))
 
-const setup = (api: Handler, options: GigaChatConfig.Options = {}) => {
-  const mock = makeMockHttp((request, index) =>
-    request.url.includes("/oauth")
-      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
-      : api(request, index)
-  )
-  const layer = GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl: "https://gigachat.test/api/v1",
-      authUrl: "https://auth.test/api/v2/oauth",
-      credentials,
-      ...options
-    })),
-    Layer.provide(mock.layer)
-  )
-  return { layer, api: () => mock.requests.filter((request) => !request.url.includes("/oauth")) }
-}
+const setup = (api: Handler, options: GigaChatConfig.Options = {}) => mockServices(api, { credentials, ...options })
 
 const answer = (text: string, extra: Record<string, unknown> = {}) => ({
   model: "GigaChat:2",

@@ -1,38 +1,21 @@
-import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
+import type { GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChat } from "@effect-gigachat/core"
 import type * as Chat from "@effect-gigachat/core/Chat"
 import type * as GigaChatError from "@effect-gigachat/core/GigaChatError"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { apiInteractions, readFixture } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
-import { credentials, makeMockHttp, oauthAnswer, sse } from "./utils/mockHttp.js"
+import { credentials, mockServices, sse } from "./utils/mockHttp.js"
 
-const setup = (api: Handler, options: GigaChatConfig.Options = {}) => {
-  const mock = makeMockHttp((request, index) =>
-    request.url.includes("/oauth")
-      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
-      : api(request, index)
-  )
-  const layer = GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl: "https://gigachat.test/api/v1",
-      authUrl: "https://auth.test/api/v2/oauth",
-      credentials,
-      ...options
-    })),
-    Layer.provide(mock.layer)
-  )
-  return { mock, layer, api: () => mock.requests.filter((request) => !request.url.includes("/oauth")) }
-}
+const setup = (api: Handler, options: GigaChatConfig.Options = {}) => mockServices(api, { credentials, ...options })
 
 const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
   choices: [{ delta: { content }, index: 0 }],

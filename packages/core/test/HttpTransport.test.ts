@@ -1,14 +1,13 @@
-import { GigaChat, GigaChatConfig, RequestContext } from "@effect-gigachat/core"
+import type { GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChat, RequestContext } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
 import { loadCassette } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
-import { credentials, json, makeMockHttp, oauthAnswer } from "./utils/mockHttp.js"
+import { credentials, json, mockServices } from "./utils/mockHttp.js"
 
 const completion = {
   choices: [{ message: { role: "assistant", content: "Hi!" }, index: 0, finish_reason: "stop" }],
@@ -18,23 +17,7 @@ const completion = {
   usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
 }
 
-const setup = (api: Handler, options: GigaChatConfig.Options = {}) => {
-  const mock = makeMockHttp((request, index) =>
-    request.url.includes("/oauth")
-      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
-      : api(request, index)
-  )
-  const layer = GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl: "https://gigachat.test/api/v1",
-      authUrl: "https://auth.test/api/v2/oauth",
-      credentials,
-      ...options
-    })),
-    Layer.provide(mock.layer)
-  )
-  return { mock, layer, api: () => mock.requests.filter((r) => !r.url.includes("/oauth")) }
-}
+const setup = (api: Handler, options: GigaChatConfig.Options = {}) => mockServices(api, { credentials, ...options })
 
 describe("HttpTransport", () => {
   it.effect("sends the chat request with the expected URL, headers and body", () => {

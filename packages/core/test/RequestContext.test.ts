@@ -1,15 +1,14 @@
-import { GigaChat, GigaChatConfig, RequestContext } from "@effect-gigachat/core"
+import type { GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChat, RequestContext } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import type { Handler } from "./utils/mockHttp.js"
-import { credentials, json, makeMockHttp, oauthAnswer, sse, tokenValue } from "./utils/mockHttp.js"
+import { credentials, json, mockServices, sse, tokenValue } from "./utils/mockHttp.js"
 
 const completion = (content = "Hi!") => ({
   choices: [{ message: { role: "assistant", content }, index: 0, finish_reason: "stop" }],
@@ -29,27 +28,8 @@ const chunk = (content: string) =>
     })
   }\n\n`
 
-const setup = (api: Handler = () => json(completion()), options: GigaChatConfig.Options = { credentials }) => {
-  const mock = makeMockHttp((request, index) =>
-    request.url.includes("/oauth")
-      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
-      : api(request, index)
-  )
-  const layer = GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl: "https://gigachat.test/api/v1",
-      authUrl: "https://auth.test/api/v2/oauth",
-      ...options
-    })),
-    Layer.provide(mock.layer)
-  )
-  return {
-    mock,
-    layer,
-    oauth: () => mock.requests.filter((r) => r.url.includes("/oauth")),
-    api: () => mock.requests.filter((r) => !r.url.includes("/oauth"))
-  }
-}
+const setup = (api: Handler = () => json(completion()), options: GigaChatConfig.Options = { credentials }) =>
+  mockServices(api, options)
 
 type WithField = {
   (value: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>

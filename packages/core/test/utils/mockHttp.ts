@@ -2,9 +2,11 @@
  * A mock `HttpClient` for tests: records every request (method, URL, lower-cased headers, body as text) and
  * answers with what a handler returns, as a Web `Response`.
  */
+import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 
@@ -89,3 +91,30 @@ export const tokenValue = "access-token-value-do-not-leak"
 /** An OAuth answer whose token expires `lifetimeMillis` after `now` (test clocks start at 0). */
 export const oauthAnswer = (now: number, lifetimeMillis = 30 * 60 * 1000, token = tokenValue): Response =>
   json({ access_token: token, expires_at: now + lifetimeMillis })
+
+/**
+ * `GigaChat`, `HttpTransport` and `Auth` over a recording mock client at `https://gigachat.test/api/v1`: OAuth is
+ * answered with a token valid for 30 minutes from the test clock's now; every other request goes to `api`. `config`
+ * is merged over the test URLs (pass `credentials` to get OAuth).
+ */
+export const mockServices = (api: Handler, config: GigaChatConfig.Options) => {
+  const mock = makeMockHttp((request, index) =>
+    request.url.includes("/oauth")
+      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
+      : api(request, index)
+  )
+  const layer = GigaChat.layerServices.pipe(
+    Layer.provideMerge(GigaChatConfig.layer({
+      baseUrl: "https://gigachat.test/api/v1",
+      authUrl: "https://auth.test/api/v2/oauth",
+      ...config
+    })),
+    Layer.provide(mock.layer)
+  )
+  return {
+    mock,
+    layer,
+    oauth: () => mock.requests.filter((request) => request.url.includes("/oauth")),
+    api: () => mock.requests.filter((request) => !request.url.includes("/oauth"))
+  }
+}
