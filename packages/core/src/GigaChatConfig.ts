@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -89,6 +90,12 @@ export interface Options {
   readonly maxSseEventSize?: number | undefined
   /** A retry policy replacing the one built from `maxRetries` and friends. Its input is the error of an attempt. */
   readonly retrySchedule?: Schedule.Schedule<unknown, GigaChatError.GigaChatError> | undefined
+  /**
+   * Also trace every HTTP attempt with `@effect/platform`'s `http.client` span (method, URL, status, redacted headers).
+   * The SDK's own `GigaChat.*` spans (model, token usage) are always on; these per-attempt spans cost about as much
+   * CPU as the rest of a request, so they are off unless asked for. `GIGACHAT_HTTP_SPANS`, default false.
+   */
+  readonly httpSpans?: boolean | undefined
 }
 
 /**
@@ -123,6 +130,7 @@ export interface Service {
   readonly chatCompletionsUrl: string | undefined
   readonly maxSseEventSize: number
   readonly retrySchedule: Schedule.Schedule<unknown, GigaChatError.GigaChatError> | undefined
+  readonly httpSpans: boolean
 }
 
 /**
@@ -172,7 +180,8 @@ export const defaults: Service = {
   tokenExpiryBuffer: Duration.seconds(60),
   chatCompletionsUrl: undefined,
   maxSseEventSize: 10 * 1024 * 1024,
-  retrySchedule: undefined
+  retrySchedule: undefined,
+  httpSpans: false
 }
 
 /**
@@ -246,3 +255,13 @@ export const canFetchToken = (self: Service): boolean =>
  */
 export const secret = (value: Secret): Redacted.Redacted<string> =>
   Redacted.isRedacted(value) ? value : Redacted.make(value)
+
+/**
+ * The `HttpClient` as the SDK uses it: no trace-context headers sent to the API, and `@effect/platform`'s
+ * per-attempt `http.client` span only when `httpSpans` is set.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const configureClient: (client: HttpClient.HttpClient, config: Service) => HttpClient.HttpClient =
+  internal.configureClient

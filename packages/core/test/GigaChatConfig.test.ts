@@ -25,6 +25,7 @@ describe("GigaChatConfig", () => {
       assert.deepStrictEqual(config.retryOnStatusCodes, [429, 500, 502, 503, 504])
       assert.isTrue(Duration.equals(config.tokenExpiryBuffer, Duration.seconds(60)))
       assert.isTrue(config.verifySslCerts)
+      assert.isFalse(config.httpSpans)
       assert.isUndefined(config.credentials)
       assert.isUndefined(config.model)
     }))
@@ -55,7 +56,8 @@ describe("GigaChatConfig", () => {
         GIGACHAT_MAX_RETRY_AFTER: "5",
         GIGACHAT_TOKEN_EXPIRY_BUFFER_MS: "1000",
         GIGACHAT_CHAT_COMPLETIONS_URL: "/v2/chat/completions",
-        GIGACHAT_MAX_SSE_EVENT_SIZE: "1024"
+        GIGACHAT_MAX_SSE_EVENT_SIZE: "1024",
+        GIGACHAT_HTTP_SPANS: "true"
       })
       assert.strictEqual(config.baseUrl, "http://127.0.0.1:1/api/v1")
       assert.strictEqual(config.authUrl, "http://127.0.0.1:1/api/v2/oauth")
@@ -81,6 +83,7 @@ describe("GigaChatConfig", () => {
       assert.isTrue(Duration.equals(config.tokenExpiryBuffer, Duration.millis(1000)))
       assert.strictEqual(config.chatCompletionsUrl, "/v2/chat/completions")
       assert.strictEqual(config.maxSseEventSize, 1024)
+      assert.isTrue(config.httpSpans)
     }))
 
   it.effect("options win over the environment, which wins over defaults", () =>

@@ -5,6 +5,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 import { loadCassette } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
 import { credentials, json, mockServices } from "./utils/mockHttp.js"
@@ -204,4 +205,27 @@ describe("HttpTransport", () => {
       assert.isAbove(answer.usage.total_tokens, 0)
     }).pipe(Effect.provide(layer))
   })
+
+  it.effect("GigaChat spans always; the platform's per-attempt http.client span only with httpSpans", () =>
+    Effect.gen(function*() {
+      const base = yield* Effect.tracer
+      const spanNames = (httpSpans: boolean) => {
+        const names: Array<string> = []
+        const tracer = Tracer.make({
+          span: (...args) => {
+            names.push(args[0])
+            return base.span(...args)
+          },
+          context: base.context
+        })
+        const { layer } = setup(() => json(completion), { httpSpans })
+        return GigaChat.chat("x").pipe(Effect.provide(layer), Effect.withTracer(tracer), Effect.as(names))
+      }
+      const quiet = yield* spanNames(false)
+      assert.include(quiet, "GigaChat.chat")
+      assert.isFalse(quiet.some((name) => name.startsWith("http.client")), quiet.join(", "))
+      const traced = yield* spanNames(true)
+      assert.include(traced, "GigaChat.chat")
+      assert.isTrue(traced.some((name) => name.startsWith("http.client")), traced.join(", "))
+    }))
 })

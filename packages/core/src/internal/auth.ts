@@ -57,7 +57,7 @@ export const usable = (token: AccessToken.AccessToken, now: number, bufferMillis
 /** @internal */
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
-  const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+  const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config)
   const scope = yield* Effect.scope
   const canFetch = GigaChatConfig.canFetchToken(config)
   const bufferMillis = Duration.toMillis(config.tokenExpiryBuffer)

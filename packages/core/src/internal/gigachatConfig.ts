@@ -1,3 +1,4 @@
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -40,7 +41,8 @@ export const resolve = (base: Service, options: Options): Service => {
       : Duration.decode(options.tokenExpiryBuffer),
     chatCompletionsUrl: pick("chatCompletionsUrl") ?? base.chatCompletionsUrl,
     maxSseEventSize: pick("maxSseEventSize") ?? base.maxSseEventSize,
-    retrySchedule: pick("retrySchedule") ?? base.retrySchedule
+    retrySchedule: pick("retrySchedule") ?? base.retrySchedule,
+    httpSpans: pick("httpSpans") ?? base.httpSpans
   }
 }
 
@@ -125,7 +127,8 @@ export const config: Config.Config<Options> = Config.all({
   maxRetryAfter: optional(seconds("GIGACHAT_MAX_RETRY_AFTER")),
   tokenExpiryBuffer: optional(Config.map(nonNegative("GIGACHAT_TOKEN_EXPIRY_BUFFER_MS", "integer"), Duration.millis)),
   chatCompletionsUrl: optional(Config.string("GIGACHAT_CHAT_COMPLETIONS_URL")),
-  maxSseEventSize: optional(nonNegative("GIGACHAT_MAX_SSE_EVENT_SIZE", "integer"))
+  maxSseEventSize: optional(nonNegative("GIGACHAT_MAX_SSE_EVENT_SIZE", "integer")),
+  httpSpans: optional(boolean("GIGACHAT_HTTP_SPANS"))
 })
 
 const versionedPath = /^\/(api\/)?v\d+(\/|$)/
@@ -139,4 +142,15 @@ export const resolveUrl = (baseUrl: string, path: string): string => {
   if (origin !== undefined && versionedPath.test(path)) return `${origin}${path}`
   const prefix = baseUrl.endsWith("/") ? baseUrl.slice(0, -1) : baseUrl
   return `${prefix}/${path.startsWith("/") ? path.slice(1) : path}`
+}
+
+/**
+ * The HTTP client the SDK uses: no trace headers to a third-party API, and the platform's per-attempt span only when
+ * `httpSpans` asks for it.
+ *
+ * @internal
+ */
+export const configureClient = (client: HttpClient.HttpClient, config: Service): HttpClient.HttpClient => {
+  const quiet = HttpClient.withTracerPropagation(client, false)
+  return config.httpSpans ? quiet : HttpClient.withTracerDisabledWhen(quiet, () => true)
 }

@@ -71,7 +71,7 @@ const mediaType = (response: HttpClientResponse.HttpClientResponse): string | un
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
   const auth = yield* Auth.Auth
-  const client = HttpClient.withTracerPropagation(yield* HttpClient.HttpClient, false)
+  const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config)
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
   const timeout = config.timeout
