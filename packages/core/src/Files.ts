@@ -103,3 +103,62 @@ export const Image = Schema.Struct({
  * @category models
  */
 export interface Image extends Schema.Schema.Type<typeof Image> {}
+
+const mimeTypes: Readonly<Record<string, string>> = {
+  // documents
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  html: "text/html",
+  htm: "text/html",
+  json: "application/json",
+  xml: "application/xml",
+  pdf: "application/pdf",
+  doc: "application/msword",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xls: "application/vnd.ms-excel",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  ppt: "application/vnd.ms-powerpoint",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  epub: "application/epub+zip",
+  rtf: "application/rtf",
+  odt: "application/vnd.oasis.opendocument.text",
+  // images
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  bmp: "image/bmp",
+  tif: "image/tiff",
+  tiff: "image/tiff",
+  svg: "image/svg+xml",
+  heic: "image/heic",
+  // audio
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  ogg: "audio/ogg",
+  opus: "audio/opus",
+  flac: "audio/flac",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+  webm: "audio/webm",
+  // video
+  mp4: "video/mp4",
+  mov: "video/quicktime"
+}
+
+/**
+ * The MIME type for a file name or path, by its extension (case-insensitive); `application/octet-stream` when the
+ * extension is unknown or missing. Uploads without an explicit type use it.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const mimeTypeOf = (filename: string): string => {
+  const base = filename.slice(Math.max(filename.lastIndexOf("/"), filename.lastIndexOf("\\")) + 1)
+  const dot = base.lastIndexOf(".")
+  const extension = dot > 0 ? base.slice(dot + 1).toLowerCase() : ""
+  // own keys only: "x.constructor" must not find Object.prototype.constructor
+  return (Object.hasOwn(mimeTypes, extension) ? mimeTypes[extension] : undefined) ?? "application/octet-stream"
+}

@@ -220,7 +220,11 @@ describe("backend over loopback", () => {
 
   it.scopedLive("shutdown ends open streams, stops listening and leaves no connection open", () =>
     quiet(Effect.gen(function*() {
-      const { backend, closeBackend, closeGigaChat, emulator } = yield* setup({ faults: [slowStream] })
+      // A grace period longer than the test's timeout: if shutdown waited for open streams, the test would time out.
+      const { backend, closeBackend, closeGigaChat, emulator } = yield* setup({
+        backend: { shutdownGracePeriod: "1 hour" },
+        faults: [slowStream]
+      })
       const firstEvent = yield* Deferred.make<void>()
       const reader = yield* streamEvents(backend.url, longPrompt).pipe(
         Stream.tap(() => Deferred.succeed(firstEvent, undefined)),
@@ -230,10 +234,7 @@ describe("backend over loopback", () => {
       yield* Deferred.await(firstEvent)
       assert.strictEqual(yield* backend.inFlight, 1)
 
-      const started = Date.now()
       yield* closeBackend
-      // Streams do not wait for the grace period (10 s by default).
-      assert.isBelow(Date.now() - started, 5_000)
 
       const events = Chunk.toReadonlyArray(yield* Fiber.join(reader))
       const last = events[events.length - 1]
@@ -259,9 +260,8 @@ describe("backend over loopback", () => {
       const call = yield* Effect.fork(postChat(backend.url, "Say hi"))
       yield* eventually("the request reaches GigaChat", emulator.emulator.activeRequests, (n) => n === 1)
 
-      const started = Date.now()
+      // The upstream answer would take 30 s: a 503 now means shutdown interrupted it after the grace period.
       yield* closeBackend
-      assert.isBelow(Date.now() - started, 5_000)
       const response = yield* Fiber.join(call)
       assert.strictEqual(response.status, 503)
       assert.strictEqual(yield* backend.inFlight, 0)

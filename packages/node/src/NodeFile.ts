@@ -21,7 +21,8 @@
  *
  * @since 0.1.0
  */
-import type { Files, XHeaders } from "@effect-gigachat/core"
+import type { XHeaders } from "@effect-gigachat/core"
+import { Files } from "@effect-gigachat/core"
 import { GigaChat, GigaChatError } from "@effect-gigachat/core"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -43,61 +44,14 @@ export interface Options {
   readonly purpose?: Files.FilePurpose | undefined
 }
 
-const mimeTypes: Readonly<Record<string, string>> = {
-  // documents
-  txt: "text/plain",
-  md: "text/markdown",
-  csv: "text/csv",
-  html: "text/html",
-  htm: "text/html",
-  json: "application/json",
-  xml: "application/xml",
-  pdf: "application/pdf",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  xls: "application/vnd.ms-excel",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  ppt: "application/vnd.ms-powerpoint",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  epub: "application/epub+zip",
-  rtf: "application/rtf",
-  odt: "application/vnd.oasis.opendocument.text",
-  // images
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  gif: "image/gif",
-  webp: "image/webp",
-  bmp: "image/bmp",
-  tif: "image/tiff",
-  tiff: "image/tiff",
-  svg: "image/svg+xml",
-  heic: "image/heic",
-  // audio
-  mp3: "audio/mpeg",
-  wav: "audio/wav",
-  ogg: "audio/ogg",
-  opus: "audio/opus",
-  flac: "audio/flac",
-  m4a: "audio/mp4",
-  aac: "audio/aac",
-  webm: "audio/webm",
-  // video
-  mp4: "video/mp4",
-  mov: "video/quicktime"
-}
-
 /**
  * The MIME type for a file name or path, by its extension (case-insensitive); `application/octet-stream` when the
- * extension is unknown or missing.
+ * extension is unknown or missing. The same table as core's `Files.mimeTypeOf`.
  *
  * @since 0.1.0
  * @category utils
  */
-export const mimeTypeOf = (filename: string): string => {
-  const extension = path.extname(filename).slice(1).toLowerCase()
-  return (Object.hasOwn(mimeTypes, extension) ? mimeTypes[extension] : undefined) ?? "application/octet-stream"
-}
+export const mimeTypeOf: (filename: string) => string = Files.mimeTypeOf
 
 /**
  * Reads the file at `filePath` into the `GigaChat.UploadFile` shape: its bytes, its name and a MIME type from its

@@ -5,7 +5,6 @@ import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as AccessToken from "../AccessToken.js"
 import * as AiCheck from "../AiCheck.js"
 import * as Auth from "../Auth.js"
 import * as Balance from "../Balance.js"
@@ -36,37 +35,6 @@ const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeade
     : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
 
 const pathSegment = (id: string) => encodeURIComponent(id)
-
-const mimeTypes: Readonly<Record<string, string>> = {
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  gif: "image/gif",
-  webp: "image/webp",
-  tiff: "image/tiff",
-  bmp: "image/bmp",
-  pdf: "application/pdf",
-  txt: "text/plain",
-  md: "text/markdown",
-  html: "text/html",
-  csv: "text/csv",
-  json: "application/json",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  epub: "application/epub+zip",
-  ppt: "application/vnd.ms-powerpoint",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  mp3: "audio/mpeg",
-  wav: "audio/wav",
-  ogg: "audio/ogg",
-  m4a: "audio/mp4"
-}
-
-const guessMimeType = (filename: string): string => {
-  const extension = filename.slice(filename.lastIndexOf(".") + 1).toLowerCase()
-  // own keys only: "x.constructor" must not find Object.prototype.constructor
-  return (Object.hasOwn(mimeTypes, extension) ? mimeTypes[extension] : undefined) ?? "application/octet-stream"
-}
 
 /**
  * The form as multipart bytes with its boundary, encoded by the Fetch API. Sending bytes instead of the `FormData`
@@ -210,7 +178,7 @@ export const make = Effect.gen(function*() {
   const uploadFile = (upload: GigaChat.UploadFile) =>
     Effect.suspend(() => {
       const type = upload.mimeType ??
-        (upload.file instanceof Blob && upload.file.type !== "" ? upload.file.type : guessMimeType(upload.filename))
+        (upload.file instanceof Blob && upload.file.type !== "" ? upload.file.type : Files.mimeTypeOf(upload.filename))
       const blob = upload.file instanceof Blob
         ? (upload.file.type === type ? upload.file : new Blob([upload.file], { type }))
         : new Blob([upload.file as Uint8Array<ArrayBuffer>], { type })
@@ -356,6 +324,3 @@ export const accumulate = (
     xHeaders
   }
 }
-
-/** Keeps the token Schema reachable for `getToken` callers that decode stored tokens. @internal */
-export const accessTokenSchema = AccessToken.AccessToken

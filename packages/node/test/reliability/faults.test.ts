@@ -244,17 +244,13 @@ describe("timeouts", () => {
     Effect.gen(function*() {
       const server = yield* emulator()
       yield* server.emulator.addFault({ route: chatRoute, latency: "4 seconds" })
-      const [error, millis] = yield* elapsed(
-        expectFailure(
-          ledger,
-          "headers slower than the timeout",
-          "TimeoutError",
-          GigaChat.chat("Hi").pipe(withClient(ledger, withToken(server)))
-        )
+      const error = yield* expectFailure(
+        ledger,
+        "headers slower than the timeout",
+        "TimeoutError",
+        GigaChat.chat("Hi").pipe(withClient(ledger, withToken(server)))
       )
       assert.isTrue(Duration.equals(error.timeout, Duration.seconds(1)))
-      assert.isAtLeast(millis, 950)
-      assert.isBelow(millis, 3_500)
       yield* eventually(Effect.map(server.openConnections, (n) => n === 0), "the timed-out connection is closed")
       yield* expectFailure(
         ledger,
@@ -354,21 +350,19 @@ describe("status faults", () => {
     Effect.gen(function*() {
       const server = yield* emulator()
       yield* server.emulator.addFault({ route: chatRoute, status: 429, headers: { "retry-after": "86400" } })
-      const [error, millis] = yield* elapsed(
-        expectFailure(
-          ledger,
-          "429 with Retry-After: 86400",
-          "RateLimitError",
-          GigaChat.chat("Hi").pipe(
-            withClient(ledger, against(server, { maxRetries: 2, maxRetryAfter: "150 millis" }))
-          )
+      const error = yield* expectFailure(
+        ledger,
+        "429 with Retry-After: 86400",
+        "RateLimitError",
+        GigaChat.chat("Hi").pipe(
+          withClient(ledger, against(server, { maxRetries: 2, maxRetryAfter: "150 millis" }))
         )
       )
       // the error reports what the server asked for; the client waited only the cap
       assert.isTrue(Duration.equals(error.retryAfter!, Duration.seconds(86400)))
+      // Two waits of Retry-After (a day each) would outlast the test: the cap is what lets it finish. The cap's
+      // exact timing is tested on the TestClock in core's HttpTransport.test.ts.
       assert.strictEqual(yield* chatRequests(server), 3)
-      assert.isAtLeast(millis, 300)
-      assert.isBelow(millis, 5_000)
 
       yield* server.emulator.clearFaults
       const tomorrow = new Date(Date.now() + 86_400_000).toUTCString()
@@ -387,18 +381,14 @@ describe("status faults", () => {
       const server = yield* emulator()
       for (const cap of [100, 700]) {
         yield* server.emulator.addFault({ route: chatRoute, status: 429, times: 1, headers: { "retry-after": "3600" } })
-        const [answer, millis] = yield* elapsed(
-          expectSuccess(
-            ledger,
-            `429 (Retry-After: 3600) with maxRetryAfter ${cap} ms`,
-            GigaChat.chat("Say 1, 2, 3").pipe(
-              withClient(ledger, against(server, { maxRetries: 1, maxRetryAfter: Duration.millis(cap) }))
-            )
+        const answer = yield* expectSuccess(
+          ledger,
+          `429 (Retry-After: 3600) with maxRetryAfter ${cap} ms`,
+          GigaChat.chat("Say 1, 2, 3").pipe(
+            withClient(ledger, against(server, { maxRetries: 1, maxRetryAfter: Duration.millis(cap) }))
           )
         )
         assert.strictEqual(answer.choices[0]?.message.content, "1, 2, 3")
-        assert.isAtLeast(millis, cap - 5)
-        assert.isBelow(millis, cap + 3_000)
       }
     }))
 
