@@ -43,11 +43,7 @@ export const layer: Layer.Layer<Services, unknown> = Layer.unwrapScoped(
     yield* Console.log(
       `Backend: the built-in GigaChat emulator at ${server.url} (set GIGACHAT_CREDENTIALS to use the real API)`
     )
-    return NodeGigaChat.layer({
-      baseUrl: server.baseUrl,
-      authUrl: server.authUrl,
-      credentials: GigaChatEmulator.defaultCredentials
-    })
+    return NodeGigaChat.layer(GigaChatEmulator.clientOptions(server))
   })
 )
 

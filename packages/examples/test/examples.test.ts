@@ -1,7 +1,6 @@
-import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import { readdirSync } from "node:fs"
 import type { Example } from "../src/runtime.js"
@@ -10,14 +9,7 @@ const folder = new URL("../src/examples/", import.meta.url)
 const names = readdirSync(folder).filter((file) => file.endsWith(".ts")).map((file) => file.slice(0, -3))
 
 // Every example runs against the in-process emulator: no sockets, no credentials.
-const emulator = GigaChat.layerServices.pipe(
-  Layer.provideMerge(GigaChatConfig.layer({
-    baseUrl: GigaChatEmulator.baseUrl,
-    authUrl: GigaChatEmulator.authUrl,
-    credentials: GigaChatEmulator.defaultCredentials
-  })),
-  Layer.provide(GigaChatEmulator.layerHttpClient())
-)
+const emulator = GigaChatEmulator.layer()
 
 describe("examples", () => {
   it("are found", () => {
