@@ -9,8 +9,10 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
+import { decodesToItself } from "./internal/fastDecode.js"
 import { buildBody, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
@@ -92,7 +94,8 @@ const messagesFields = {
   attachments: optional(Schema.Array(Schema.String)),
   functions_state_id: optional(Schema.String),
   reasoning_content: optional(Schema.String),
-  id: optional(Schema.Unknown)
+  /** Any JSON value; a `null` is kept as it is. */
+  id: Schema.optional(Schema.Unknown)
 }
 
 /**
@@ -415,7 +418,7 @@ export interface Choices extends Schema.Schema.Type<typeof Choices> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletion = Schema.Struct({
+export const ChatCompletion = decodesToItself(Schema.Struct({
   choices: Schema.Array(Choices),
   /** Unix time in seconds. */
   created: Schema.Number,
@@ -424,7 +427,7 @@ export const ChatCompletion = Schema.Struct({
   message_id: optional(Schema.String),
   usage: Usage,
   object: Schema.String
-})
+}))
 
 /**
  * The decoded value of the `ChatCompletion` schema.
@@ -490,14 +493,14 @@ export interface ChoicesChunk extends Schema.Schema.Type<typeof ChoicesChunk> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionChunk = Schema.Struct({
+export const ChatCompletionChunk = decodesToItself(Schema.Struct({
   choices: Schema.Array(ChoicesChunk),
   /** Unix time in seconds. */
   created: Schema.Number,
   model: Schema.String,
   object: Schema.String,
   usage: optional(Usage)
-})
+}))
 
 /**
  * The decoded value of the `ChatCompletionChunk` schema.
@@ -543,8 +546,11 @@ export interface RequestDefaults {
  */
 export const defaultModel = "GigaChat"
 
-const decodeChat = Schema.decodeUnknown(Chat, { errors: "all" })
-const encodeChat = Schema.encode(Chat, { errors: "all" })
+// A request that already has the type of `Chat` is taken as it is (see internal/fastDecode.ts); encoding a decoded
+// request gives it back unchanged (its transformations only drop nulls and fill defaults), so it is not encoded.
+const isChat = Schema.is(Chat, { onExcessProperty: "error" })
+const decodeChat = Schema.decodeUnknownEither(Chat, { errors: "all" })
+const fieldOrder = Object.keys(Chat.fields)
 
 const withDefaults = (chat: Chat, defaults: RequestDefaults): Chat => {
   const serverPicksModel = Boolean(chat.storage?.assistant_id) || Boolean(chat.storage?.thread_id)
@@ -577,22 +583,26 @@ export const encodeRequest = (
   defaults: RequestDefaults,
   stream: boolean
 ): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
-  decodeChat(request).pipe(
-    Effect.flatMap((chat) => encodeChat(withDefaults(chat, defaults))),
-    Effect.mapError((error) =>
-      new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
-    ),
-    Effect.flatMap((encoded) =>
-      buildBody(() => {
-        const { additional_fields, stream: _stream, ...explicit } = dropUndefined(encoded) as Record<string, unknown>
-        const body: Record<string, unknown> = explicit
-        if (isPlainObject(additional_fields)) {
-          for (const [key, value] of Object.entries(additional_fields)) {
-            if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
-          }
+  Effect.suspend(() => {
+    const decoded = isChat(request) ? Either.right(request) : decodeChat(request)
+    if (Either.isLeft(decoded)) {
+      return Effect.fail(
+        new GigaChatError.InvalidRequestError({ description: describeParseError(decoded.left), cause: decoded.left })
+      )
+    }
+    return buildBody(() => {
+      const chat = withDefaults(decoded.right, defaults) as Record<string, unknown>
+      // the fields in the order of the schema, as the decoder would give them
+      const ordered: Record<string, unknown> = {}
+      for (const key of fieldOrder) if (key in chat) ordered[key] = chat[key]
+      const { additional_fields, stream: _stream, ...explicit } = dropUndefined(ordered) as Record<string, unknown>
+      const body: Record<string, unknown> = explicit
+      if (isPlainObject(additional_fields)) {
+        for (const [key, value] of Object.entries(additional_fields)) {
+          if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
         }
-        if (stream) body.stream = true
-        return body
-      })
-    )
-  )
+      }
+      if (stream) body.stream = true
+      return body
+    })
+  })

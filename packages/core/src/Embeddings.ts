@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { decodesToItself } from "./internal/fastDecode.js"
 
 /**
  * The body of `POST /embeddings`. The model is `"Embeddings"` unless another is named (e.g. `"EmbeddingsGigaR"`).
@@ -92,11 +93,11 @@ export interface Embedding extends Schema.Schema.Type<typeof Embedding> {}
  * @since 0.1.0
  * @category schemas
  */
-export const Embeddings = Schema.Struct({
+export const Embeddings = decodesToItself(Schema.Struct({
   data: Schema.Array(Embedding),
   model: Schema.optionalWith(Schema.String, { nullable: true }),
   object: Schema.String
-})
+}))
 
 /**
  * The decoded value of the `Embeddings` schema.

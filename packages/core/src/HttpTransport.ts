@@ -112,6 +112,19 @@ export class TimeoutsByClient extends Context.Reference<TimeoutsByClient>()(
 ) {}
 
 /**
+ * Set to true by an `HttpClient` layer whose client creates no span and sends no trace-context headers (the Node
+ * client unless `httpSpans` is set): the transport then uses it as it is, instead of turning both off around every
+ * request. By default the transport turns them off (and the span back on with `httpSpans`).
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class UntracedClient extends Context.Reference<UntracedClient>()(
+  "@effect-gigachat/core/HttpTransport/UntracedClient",
+  { defaultValue: () => false }
+) {}
+
+/**
  * Builds the transport from the settings, the auth and an `HttpClient`.
  *
  * @since 0.1.0

@@ -206,7 +206,25 @@ describe("HttpTransport", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("GigaChat spans always; the platform's per-attempt http.client span only with httpSpans", () =>
+  it.effect("under Effect's built-in tracer the SDK opens no span: the request runs in the caller's span", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const { layer } = setup(
+        () =>
+          Effect.map(
+            Effect.option(Effect.currentSpan),
+            (span) => {
+              seen.push(span._tag === "Some" ? span.value.name : "none")
+              return json(completion)
+            }
+          ),
+        {}
+      )
+      yield* GigaChat.chat("x").pipe(Effect.provide(layer), Effect.withSpan("app"))
+      assert.deepStrictEqual(seen, ["app"])
+    }))
+
+  it.effect("GigaChat spans with an installed tracer; the platform's http.client span only with httpSpans", () =>
     Effect.gen(function*() {
       const base = yield* Effect.tracer
       const spanNames = (httpSpans: boolean) => {

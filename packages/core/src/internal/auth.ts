@@ -14,6 +14,7 @@ import type * as Auth from "../Auth.js"
 import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as RequestContext from "../RequestContext.js"
+import * as Tracing from "./tracing.js"
 
 const decodeToken = Schema.decodeUnknown(AccessToken.AccessTokenResponse)
 
@@ -163,7 +164,7 @@ const oauth = (
         HttpClientRequest.bodyUrlParams({ scope: config.scope })
       )
     )
-  ).pipe(Effect.withSpan("GigaChat.Auth.oauth", { attributes: { scope: config.scope } }))
+  ).pipe(Tracing.withSpan("GigaChat.Auth.oauth", { scope: config.scope }))
 
 const password = (
   client: HttpClient.HttpClient,
@@ -184,7 +185,7 @@ const password = (
           }`
         )
       )
-    )).pipe(Effect.withSpan("GigaChat.Auth.password"))
+    )).pipe(Tracing.withSpan("GigaChat.Auth.password"))
 
 /**
  * `base64(user:password)` of the UTF-8 bytes, as httpx does. (`btoa` alone throws on characters beyond Latin-1,

@@ -12,6 +12,7 @@ import type * as HttpTransport from "../HttpTransport.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
 import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
+import * as Tracing from "./tracing.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
 
@@ -162,7 +163,7 @@ const runCall = (
     Effect.flatMap((args) => entry.handler(args)),
     Effect.flatMap((result) => Tool.encodeResult(entry.tool, result)),
     Effect.map((encoded) => encoded === undefined ? {} : encoded),
-    Effect.withSpan("GigaChat.tool", { attributes: { "gen_ai.tool.name": call.name } })
+    Tracing.withSpan("GigaChat.tool", { "gen_ai.tool.name": call.name })
   )
 }
 
@@ -220,7 +221,7 @@ const runTools = (
       const answer = assistantMessages(response)
       const calls = Completions.functionCalls({ messages: answer })
       if (calls.length === 0) {
-        yield* Effect.annotateCurrentSpan({ "gen_ai.tool_loop.steps": step })
+        yield* Tracing.annotate({ "gen_ai.tool_loop.steps": step })
         return { response, messages: [...messages, ...answer], steps: step }
       }
       if (step >= registry.maxSteps) {
@@ -240,7 +241,7 @@ const runTools = (
       // a forced call would be forced again on every request: the answer could never come
       if (toolConfig?.mode === "forced") toolConfig = undefined
     }
-  }).pipe(Effect.withSpan("GigaChat.completions.runTools"))
+  }).pipe(Tracing.withSpan("GigaChat.completions.runTools"))
 
 /**
  * The v1 tool loop over `chat`: `functions`, `function_call` and `role: "function"` messages.
@@ -275,7 +276,7 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
       }
       const call = choice.message.function_call
       if (call === undefined) {
-        yield* Effect.annotateCurrentSpan({ "gen_ai.tool_loop.steps": step })
+        yield* Tracing.annotate({ "gen_ai.tool_loop.steps": step })
         return { response: completion, messages: [...messages, choice.message], steps: step }
       }
       if (step >= registry.maxSteps) {
@@ -287,7 +288,7 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
       // a forced call would be forced again on every request: the answer could never come
       if (typeof functionCall === "object" && functionCall !== null) functionCall = undefined
     }
-  }).pipe(Effect.withSpan("GigaChat.chatRunTools")) as any
+  }).pipe(Tracing.withSpan("GigaChat.chatRunTools")) as any
 
 // -----------------------------------------------------------------------------------------------------------------
 // service
@@ -326,17 +327,17 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
       Effect.flatMap(jsonBody),
       Effect.flatMap((body) => transport.json(post(body), Completions.ChatCompletionResponse)),
       Effect.map(({ value, xHeaders }) => XHeaders.attach(value, xHeaders)),
-      Effect.tap((response) =>
-        Effect.annotateCurrentSpan(definedAttributes({
-          "gen_ai.response.model": response.model,
-          "gen_ai.response.finish_reasons": response.finish_reason,
-          "gen_ai.usage.input_tokens": response.usage?.input_tokens,
-          "gen_ai.usage.output_tokens": response.usage?.output_tokens
-        }))
-      ),
-      Effect.withSpan("GigaChat.completions.create", {
-        attributes: { "gen_ai.request.model": requestModel(request, config) }
-      })
+      Tracing.withSpan(
+        "GigaChat.completions.create",
+        { "gen_ai.request.model": requestModel(request, config) },
+        (response) =>
+          definedAttributes({
+            "gen_ai.response.model": response.model,
+            "gen_ai.response.finish_reasons": response.finish_reason,
+            "gen_ai.usage.input_tokens": response.usage?.input_tokens,
+            "gen_ai.usage.output_tokens": response.usage?.output_tokens
+          })
+      )
     )
   }
 
@@ -355,9 +356,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
         )
       )
     ).pipe(
-      Stream.withSpan("GigaChat.completions.stream", {
-        attributes: { "gen_ai.request.model": requestModel(request, config) }
-      })
+      Tracing.streamWithSpan("GigaChat.completions.stream", { "gen_ai.request.model": requestModel(request, config) })
     )
   }
 
@@ -377,7 +376,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
         }
       })
       return yield* parseResponse(schema, response)
-    }).pipe(Effect.withSpan("GigaChat.completions.parse"))
+    }).pipe(Tracing.withSpan("GigaChat.completions.parse"))
 
   const downloadImages = (
     response: { readonly messages?: ReadonlyArray<Completions.ChatMessageChunk> | undefined }
@@ -385,7 +384,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     Effect.forEach(
       imageFiles(response),
       (file) => Effect.map(getFileContent(file.id), (content): GigaChat.GeneratedFile => ({ file, content }))
-    ).pipe(Effect.withSpan("GigaChat.completions.downloadImages"))
+    ).pipe(Tracing.withSpan("GigaChat.completions.downloadImages"))
 
   return {
     create,

@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
+import * as FastDecode from "./fastDecode.js"
 
 /**
  * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
@@ -100,7 +101,7 @@ export const eventDecoder = <A, I>(
   xHeaders: XHeaders.XHeaders,
   prepare: (json: unknown, event: Sse.Event) => unknown = (json) => json
 ) => {
-  const decode = Schema.decodeUnknownEither(schema)
+  const decode = FastDecode.decoder(schema)
   return (event: Sse.Event): Either.Either<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> =>
     Either.flatMap(parseEventEither(event, method, url), (json) =>
       Either.match(decode(prepare(json, event)), {

@@ -21,6 +21,7 @@ import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
 import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
+import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
 const defaultEmbeddingsModel = "Embeddings"
@@ -78,14 +79,15 @@ export const make = Effect.gen(function*() {
         )
       ),
       Effect.map(withXHeaders),
-      Effect.tap((completion) =>
-        Effect.annotateCurrentSpan({
+      Tracing.withSpan(
+        "GigaChat.chat",
+        { "gen_ai.request.model": requestModel(request, config) },
+        (completion) => ({
           "gen_ai.response.model": completion.model,
           "gen_ai.usage.input_tokens": completion.usage.prompt_tokens,
           "gen_ai.usage.output_tokens": completion.usage.completion_tokens
         })
-      ),
-      Effect.withSpan("GigaChat.chat", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
+      )
     )
 
   const stream = (request: GigaChat.ChatInput) =>
@@ -107,7 +109,7 @@ export const make = Effect.gen(function*() {
       )
     ).pipe(
       // The span covers the whole stream, not only the wait for the response headers.
-      Stream.withSpan("GigaChat.stream", { attributes: { "gen_ai.request.model": requestModel(request, config) } })
+      Tracing.streamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })
     )
 
   const chatParse = <A, I>(
@@ -132,7 +134,7 @@ export const make = Effect.gen(function*() {
         return Effect.fail(new GigaChatError.LengthFinishReasonError({ completion }, { disableValidation: true }))
       }
       return Effect.map(parseContent(schema, choice.message.content, completion), (parsed) => ({ completion, parsed }))
-    }).pipe(Effect.withSpan("GigaChat.chatParse"))
+    }).pipe(Tracing.withSpan("GigaChat.chatParse"))
   }
 
   const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
@@ -141,7 +143,7 @@ export const make = Effect.gen(function*() {
         body: HttpBody.unsafeJson({ input: toList(texts), model: options?.model ?? defaultEmbeddingsModel })
       }),
       Embeddings.Embeddings
-    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.embeddings"))
+    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.embeddings"))
 
   const tokensCount = (input: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
     transport.json(
@@ -149,31 +151,31 @@ export const make = Effect.gen(function*() {
         body: HttpBody.unsafeJson({ model: options?.model ?? config.model ?? Chat.defaultModel, input: toList(input) })
       }),
       Tokens.TokensCountList
-    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.tokensCount"))
+    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.tokensCount"))
 
   const getModels = () =>
     transport.json(HttpClientRequest.get("/models"), Models.Models).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.getModels")
+      Tracing.withSpan("GigaChat.getModels")
     )
 
   const getModel = (id: string) =>
     transport.json(HttpClientRequest.get(`/models/${pathSegment(id)}`), Models.Model).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.getModel", { attributes: { model: id } })
+      Tracing.withSpan("GigaChat.getModel", { model: id })
     )
 
   const getBalance = () =>
     transport.json(HttpClientRequest.get("/balance"), Balance.Balance).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.getBalance")
+      Tracing.withSpan("GigaChat.getBalance")
     )
 
   const checkAi = (text: string, model: string) =>
     transport.json(
       HttpClientRequest.post("/ai/check", { body: HttpBody.unsafeJson({ input: text, model }) }),
       AiCheck.AiCheckResult
-    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.checkAi", { attributes: { model } }))
+    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.checkAi", { model }))
 
   const uploadFile = (upload: GigaChat.UploadFile) =>
     Effect.suspend(() => {
@@ -189,46 +191,46 @@ export const make = Effect.gen(function*() {
         multipartBody(form),
         (body) => transport.json(HttpClientRequest.post("/files", { body }), Files.UploadedFile)
       )
-    }).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.uploadFile"))
+    }).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.uploadFile"))
 
   const getFile = (id: string) =>
     transport.json(HttpClientRequest.get(`/files/${pathSegment(id)}`), Files.UploadedFile).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.getFile")
+      Tracing.withSpan("GigaChat.getFile")
     )
 
   const getFiles = () =>
     transport.json(HttpClientRequest.get("/files"), Files.UploadedFiles).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.getFiles")
+      Tracing.withSpan("GigaChat.getFiles")
     )
 
   const deleteFile = (id: string) =>
     transport.json(HttpClientRequest.post(`/files/${pathSegment(id)}/delete`), Files.DeletedFile).pipe(
       Effect.map(withXHeaders),
-      Effect.withSpan("GigaChat.deleteFile")
+      Tracing.withSpan("GigaChat.deleteFile")
     )
 
   const getFileContent = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "*/*" } })
-    ).pipe(Effect.withSpan("GigaChat.getFileContent"))
+    ).pipe(Tracing.withSpan("GigaChat.getFileContent"))
 
   const getImage = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "application/jpg" } })
     ).pipe(
       Effect.map(({ bytes, xHeaders }) => XHeaders.attach({ content: Encoding.encodeBase64(bytes) }, xHeaders)),
-      Effect.withSpan("GigaChat.getImage")
+      Tracing.withSpan("GigaChat.getImage")
     )
 
   const functionsConvert = (openapi: string) =>
     transport.json(
       HttpClientRequest.post("/functions/convert", { body: HttpBody.text(openapi, "text/plain") }),
       Functions.OpenApiFunctions
-    ).pipe(Effect.map(withXHeaders), Effect.withSpan("GigaChat.functionsConvert"))
+    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.functionsConvert"))
 
-  const getToken = () => auth.token.pipe(Effect.withSpan("GigaChat.getToken"))
+  const getToken = () => auth.token.pipe(Tracing.withSpan("GigaChat.getToken"))
 
   return {
     chat,

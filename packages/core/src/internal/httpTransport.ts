@@ -4,12 +4,13 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as AccessToken from "../AccessToken.js"
 import * as Auth from "../Auth.js"
@@ -19,6 +20,7 @@ import * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
 import * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
+import * as FastDecode from "./fastDecode.js"
 
 const maxBackoff = Duration.seconds(60)
 
@@ -71,7 +73,10 @@ const mediaType = (response: HttpClientResponse.HttpClientResponse): string | un
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
   const auth = yield* Auth.Auth
-  const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config)
+  const untraced = yield* HttpTransport.UntracedClient
+  const client = untraced
+    ? yield* HttpClient.HttpClient
+    : GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config)
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
   const timeout = config.timeout
@@ -138,8 +143,20 @@ export const make = Effect.gen(function*() {
   ): Effect.Effect<A, GigaChatError.GigaChatError> => {
     const prepared = prepare(request)
     const once = attempt(prepared, read)
-    return retries ? Effect.retry(once, schedule) : once
+    return retries ? withRetries(once) : once
   }
+
+  // `Effect.retry`, with the schedule's driver made only after a first failure: most calls succeed at once.
+  const withRetries = <A>(once: Effect.Effect<A, GigaChatError.GigaChatError>) =>
+    Effect.catchAll(once, (first) =>
+      Effect.flatMap(Schedule.driver(schedule), (driver) => {
+        const retry = (error: GigaChatError.GigaChatError): Effect.Effect<A, GigaChatError.GigaChatError> =>
+          Effect.matchEffect(driver.next(error), {
+            onFailure: () => Effect.fail(error),
+            onSuccess: () => Effect.catchAll(once, retry)
+          })
+        return retry(first)
+      }))
 
   const prepare = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest => {
     const withUrl = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url))
@@ -161,18 +178,25 @@ export const make = Effect.gen(function*() {
   const text = (request: HttpClientRequest.HttpClientRequest) => run(request, readText)
 
   const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) => {
-    const decode = Schema.decodeUnknown(schema)
+    const decode = FastDecode.decoder(schema)
     return Effect.flatMap(
-      run(
-        request,
-        (response) => Effect.map(readText(response), (body) => ({ ...body, contentType: mediaType(response) }))
-      ),
-      ({ contentType, value, xHeaders }) =>
-        Effect.flatMap(parseJson(value, request.method, request.url, contentType), (parsed) =>
-          decode(parsed).pipe(
-            Effect.mapError((error) => schemaMismatch(error, request.method, request.url, value)),
-            Effect.map((decoded): HttpTransport.Decoded<A> => ({ value: decoded, xHeaders }))
-          ))
+      run(request, (response) =>
+        Effect.map(
+          readText(response),
+          (body) => ({ ...body, contentType: mediaType(response) })
+        )),
+      ({ contentType, value, xHeaders }): Effect.Effect<HttpTransport.Decoded<A>, GigaChatError.DecodeError> => {
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(value)
+        } catch (cause) {
+          return Effect.fail(notJson(value, request.method, request.url, contentType, cause))
+        }
+        const decoded = decode(parsed)
+        return Either.isRight(decoded)
+          ? Effect.succeed({ value: decoded.right, xHeaders })
+          : Effect.fail(schemaMismatch(decoded.left, request.method, request.url, value))
+      }
     )
   }
 
@@ -238,23 +262,14 @@ export const make = Effect.gen(function*() {
   return { text, json, bytes, events } satisfies HttpTransport.Service
 })
 
-const parseJson = (
-  text: string,
-  method: string,
-  url: string,
-  contentType: string | undefined
-): Effect.Effect<unknown, GigaChatError.DecodeError> =>
-  Effect.try({
-    try: () => JSON.parse(text) as unknown,
-    catch: (cause) =>
-      new GigaChatError.DecodeError({
-        method,
-        url,
-        description: `the response is not valid JSON (content type ${contentType ?? "none"})`,
-        body: text.slice(0, 500),
-        cause
-      }, { disableValidation: true })
-  })
+const notJson = (text: string, method: string, url: string, contentType: string | undefined, cause: unknown) =>
+  new GigaChatError.DecodeError({
+    method,
+    url,
+    description: `the response is not valid JSON (content type ${contentType ?? "none"})`,
+    body: text.slice(0, 500),
+    cause
+  }, { disableValidation: true })
 
 const schemaMismatch = (error: ParseResult.ParseError, method: string, url: string, body: string) =>
   new GigaChatError.DecodeError({

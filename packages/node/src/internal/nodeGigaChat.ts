@@ -1,6 +1,7 @@
 import { GigaChat, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Undici from "@effect/platform-node/Undici"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -10,6 +11,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Tls from "node:tls"
 import type { TlsOptions } from "../NodeGigaChat.js"
+import * as UndiciClient from "./undiciClient.js"
 
 interface Setting {
   /** The environment variable, used as the ConfigError path. */
@@ -137,8 +139,8 @@ export const tlsOptions = (config: GigaChatConfig.Service): Effect.Effect<TlsOpt
 
 /**
  * An agent that gives every request the configured timeout for the response headers and for each pause in the
- * body. `@effect/platform-node` sets both to "none" per request, leaving timeouts to Effect timers; undici's own
- * are cheaper (no timer fiber per request), and HttpTransport skips its timers when `TimeoutsByClient` is set.
+ * body. `@effect/platform-node`'s client sets both to "none" per request, leaving timeouts to Effect timers; undici's
+ * own are cheaper (no timer fiber per request), and HttpTransport skips its timers when `TimeoutsByClient` is set.
  */
 class TimedAgent extends Undici.Agent {
   constructor(readonly timeoutMillis: number, options: Undici.Agent.Options) {
@@ -149,36 +151,58 @@ class TimedAgent extends Undici.Agent {
   }
 }
 
-/** @internal */
+const agentOptions = (config: GigaChatConfig.Service): Effect.Effect<Undici.Agent.Options, ConfigError.ConfigError> =>
+  Effect.map(tlsOptions(config), (tls) => ({
+    // One TLS configuration holds the CA and the client certificate together (the httpx bug of reference §2.6 lost
+    // the certificate when both were set). Undici follows no redirect by default, so a token is never sent to
+    // another origin by a `Location` header.
+    connect: {
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
+      ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+      ...(tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
+      ...(tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
+    },
+    headersTimeout: Duration.toMillis(config.timeout),
+    bodyTimeout: Duration.toMillis(config.timeout),
+    ...(config.maxConnections !== undefined && config.maxConnections > 0 ? { connections: config.maxConnections } : {})
+  }))
+
+const scopedAgent = <A extends Undici.Agent>(make: () => A) =>
+  Effect.acquireRelease(Effect.sync(make), (agent) => Effect.promise(() => agent.destroy()))
+
+/**
+ * For any client, the platform's included: the timeouts are set on every request.
+ *
+ * @internal
+ */
 export const makeDispatcher = (config: GigaChatConfig.Service) =>
-  Effect.flatMap(tlsOptions(config), (tls) =>
-    Effect.acquireRelease(
-      Effect.sync(() =>
-        new TimedAgent(Duration.toMillis(config.timeout), {
-          // One TLS configuration holds the CA and the client certificate together (the httpx bug of reference
-          // §2.6 lost the certificate when both were set). Undici follows no redirect by default, so a token is
-          // never sent to another origin by a `Location` header.
-          connect: {
-            rejectUnauthorized: tls.rejectUnauthorized,
-            ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
-            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-            ...(tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
-            ...(tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
-          },
-          ...(config.maxConnections !== undefined && config.maxConnections > 0
-            ? { connections: config.maxConnections }
-            : {})
-        })
-      ),
-      (agent) => Effect.promise(() => agent.destroy())
-    ))
+  Effect.flatMap(
+    agentOptions(config),
+    (options) => scopedAgent(() => new TimedAgent(Duration.toMillis(config.timeout), options))
+  )
 
 /** @internal */
-export const layerHttpClient = NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
-  Layer.provide(
-    Layer.scoped(NodeHttpClient.Dispatcher, Effect.flatMap(GigaChatConfig.GigaChatConfig, makeDispatcher))
-  ),
-  Layer.merge(Layer.succeed(HttpTransport.TimeoutsByClient, true))
+export const makeHttpClient = (config: GigaChatConfig.Service) =>
+  config.httpSpans
+    // The platform's client is kept for `httpSpans`, whose per-attempt span only it creates.
+    ? Effect.map(makeDispatcher(config), NodeHttpClient.makeUndici)
+    // Ours sets no per-request timeouts, so the agent's own apply.
+    : Effect.map(
+      Effect.flatMap(agentOptions(config), (options) => scopedAgent(() => new Undici.Agent(options))),
+      UndiciClient.make
+    )
+
+/** @internal */
+export const layerHttpClient = Layer.unwrapEffect(
+  Effect.map(
+    GigaChatConfig.GigaChatConfig,
+    (config) =>
+      Layer.scoped(HttpClient.HttpClient, makeHttpClient(config)).pipe(
+        Layer.merge(Layer.succeed(HttpTransport.TimeoutsByClient, true)),
+        Layer.merge(Layer.succeed(HttpTransport.UntracedClient, !config.httpSpans))
+      )
+  )
 )
 
 /** @internal */

@@ -135,7 +135,10 @@ describe.sequential("load", () => {
           )
           enabled.on = true
           start = Date.now()
-          const calls = Array.from({ length: total }, () => {
+          const calls = Array.from({ length: total }, (): readonly [
+            string,
+            Effect.Effect<unknown, GigaChatError.GigaChatError, GigaChat.GigaChat>
+          ] => {
             const pick = choose()
             if (pick < 0.35) {
               return [

@@ -1,0 +1,52 @@
+/**
+ * The SDK's spans (`GigaChat.chat`, `GigaChat.stream`, ...). They are created when the application has installed a
+ * tracer (`@effect/opentelemetry`, `Effect.withTracer`, ...). Under Effect's built-in tracer, which exports its
+ * spans nowhere, they are skipped: a span costs about as much CPU as the rest of a chat call outside the network.
+ * Stack traces are never captured for them, for the same reason.
+ */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
+
+/** The tracer of every runtime that has not been given another one. */
+const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+
+type Attributes = Record<string, unknown>
+
+/**
+ * `self` in a span, with `attributes` from the start and `onSuccess(result)` added when it succeeds.
+ *
+ * @internal
+ */
+export const withSpan =
+  <A>(name: string, attributes?: Attributes, onSuccess?: (a: A) => Attributes) =>
+  <E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.tracerWith((tracer) => {
+      if (tracer === builtInTracer) return self
+      const annotated = onSuccess === undefined
+        ? self
+        : Effect.tap(self, (a) => Effect.annotateCurrentSpan(onSuccess(a)))
+      return Effect.withSpan(annotated, name, { captureStackTrace: false, ...(attributes ? { attributes } : {}) })
+    })
+
+/**
+ * A stream in a span that covers it from the request to its end.
+ *
+ * @internal
+ */
+export const streamWithSpan =
+  (name: string, attributes?: Attributes) => <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
+    Stream.unwrap(
+      Effect.map(Effect.tracer, (tracer) =>
+        tracer === builtInTracer
+          ? self
+          : Stream.withSpan(self, name, { captureStackTrace: false, ...(attributes ? { attributes } : {}) }))
+    )
+
+/**
+ * Adds attributes to the SDK's current span; nothing when spans are skipped (the caller's span is left alone).
+ *
+ * @internal
+ */
+export const annotate = (attributes: Attributes): Effect.Effect<void> =>
+  Effect.tracerWith((tracer) => tracer === builtInTracer ? Effect.void : Effect.annotateCurrentSpan(attributes))

@@ -1,0 +1,313 @@
+import * as NodeStream from "@effect/platform-node/NodeStream"
+import type * as Undici from "@effect/platform-node/Undici"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+/**
+ * An `HttpClient` that dispatches each request to undici with a handler of its own. The platform's client adds, per
+ * request, a span, an `AbortController` registered in a `FinalizationRegistry`, a response wrapper, a fiber to
+ * cache each body, and undici's `request` API a Node `Readable` for the body; profiling showed these cost more CPU
+ * than the HTTP exchange itself. Here the response's bytes are collected by the handler and handed to whichever
+ * read comes (text, bytes or a stream of the reads), and interrupting a request or a read aborts the exchange.
+ *
+ * What is given up: no `http.client` span and no trace-context headers (GigaChat gets neither by default, see
+ * `httpSpans`). A response whose body is never read holds its connection once 64 KiB are waiting, until undici's
+ * body timeout: the GigaChat transport reads or discards every body.
+ *
+ * @internal
+ */
+export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
+  HttpClient.makeWith(
+    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
+      Effect.flatMap(effect, (request) => send(dispatcher, request)),
+    Effect.succeed
+  )
+
+/** Bytes waiting for a reader beyond which the socket is paused (a stream's reader takes all of them at once). */
+const highWaterMark = 64 * 1024
+
+type DispatchBody = Exclude<Undici.Dispatcher.DispatchOptions["body"], undefined>
+
+const send = (
+  dispatcher: Undici.Dispatcher,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+  if (url._tag === "Left") {
+    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  }
+  const body = request.body
+  switch (body._tag) {
+    case "Stream":
+      return Effect.flatMap(
+        NodeStream.toReadable(body.stream),
+        (readable) => exchange(dispatcher, request, url.right, readable)
+      )
+    case "Empty":
+      return exchange(dispatcher, request, url.right, null)
+    case "FormData":
+      return exchange(dispatcher, request, url.right, body.formData as DispatchBody)
+    default:
+      return exchange(dispatcher, request, url.right, body.body as Uint8Array)
+  }
+}
+
+const exchange = (
+  dispatcher: Undici.Dispatcher,
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  body: DispatchBody
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    const handler = new Exchange(request, resume)
+    try {
+      dispatcher.dispatch({
+        method: request.method as Undici.Dispatcher.HttpMethod,
+        origin: url.origin,
+        path: url.pathname + url.search,
+        headers: request.headers,
+        body
+      }, handler)
+    } catch (cause) {
+      handler.onResponseError(undefined, cause)
+    }
+    return Effect.sync(() => handler.abort())
+  })
+
+const aborted = () => new Error("the request was interrupted")
+
+/** One request's handler, and then the state of its response's body. */
+class Exchange implements Undici.Dispatcher.DispatchHandler {
+  private controller: Undici.Dispatcher.DispatchController | undefined
+  private abortRequested = false
+  private chunks: Array<Uint8Array> = []
+  private buffered = 0
+  /** Set by a reader of the whole body: it takes the bytes as they come, so the socket is never paused for it. */
+  private draining = false
+  done = false
+  failure: unknown = undefined
+  private wake: (() => void) | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    private resumeHeaders:
+      | ((effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void)
+      | undefined
+  ) {}
+
+  onRequestStart(controller: Undici.Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.abortRequested) controller.abort(aborted())
+  }
+
+  onResponseStart(
+    _controller: Undici.Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | Array<string> | undefined>
+  ): void {
+    if (statusCode < 200) return
+    const resume = this.resumeHeaders
+    this.resumeHeaders = undefined
+    resume?.(Effect.succeed(new UndiciResponse(this.request, statusCode, headers, this)))
+  }
+
+  onResponseData(controller: Undici.Dispatcher.DispatchController, chunk: Uint8Array): void {
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    if (!this.draining && this.buffered > highWaterMark) controller.pause()
+    this.notify()
+  }
+
+  onResponseEnd(): void {
+    this.done = true
+    this.notify()
+  }
+
+  onResponseError(_controller: Undici.Dispatcher.DispatchController | undefined, error: unknown): void {
+    const resume = this.resumeHeaders
+    if (resume !== undefined) {
+      this.resumeHeaders = undefined
+      resume(
+        Effect.fail(new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause: error }))
+      )
+      return
+    }
+    if (!this.done) {
+      this.failure = error
+      this.notify()
+    }
+  }
+
+  /** Ends the exchange: before the headers, the request; after them, the rest of the body. */
+  abort(): void {
+    this.resumeHeaders = undefined
+    if (this.done || this.failure !== undefined) return
+    this.abortRequested = true
+    this.controller?.abort(aborted())
+  }
+
+  private notify(): void {
+    const wake = this.wake
+    this.wake = undefined
+    wake?.()
+  }
+
+  /** The bytes received since the last call (none: undefined), resuming a paused socket. */
+  take(): Array<Uint8Array> | undefined {
+    if (this.chunks.length === 0) return undefined
+    const taken = this.chunks
+    this.chunks = []
+    this.buffered = 0
+    if (this.controller?.paused) this.controller.resume()
+    return taken
+  }
+
+  /** Waits until more bytes, the end or a failure arrive; interrupting the wait aborts the exchange. */
+  readonly changed: Effect.Effect<void> = Effect.async<void>((resume) => {
+    if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
+    this.wake = () => resume(Effect.void)
+    return Effect.sync(() => {
+      this.wake = undefined
+      this.abort()
+    })
+  })
+
+  /** The whole body, once it has arrived. */
+  readAll(): Effect.Effect<Uint8Array, unknown> {
+    this.draining = true
+    if (this.controller?.paused) this.controller.resume()
+    const collected: Array<Uint8Array> = []
+    const loop: Effect.Effect<Uint8Array, unknown> = Effect.suspend(() => {
+      const taken = this.take()
+      if (taken !== undefined) collected.push(...taken)
+      if (this.failure !== undefined) return Effect.fail(this.failure)
+      if (this.done) {
+        return Effect.succeed(collected.length === 1 ? collected[0]! : Buffer.concat(collected))
+      }
+      return Effect.zipRight(this.changed, loop)
+    })
+    return loop
+  }
+}
+
+class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  private body: Effect.Effect<Uint8Array, HttpClientError.ResponseError> | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    private readonly rawHeaders: Record<string, string | Array<string> | undefined>,
+    private readonly exchange: Exchange
+  ) {
+    super()
+  }
+
+  private cachedHeaders: Headers.Headers | undefined
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Headers.Input)
+  }
+
+  get cookies(): Cookies.Cookies {
+    const header = this.rawHeaders["set-cookie"]
+    return header === undefined ? Cookies.empty : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private decodeError(cause: unknown): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  /** The whole body, read once: later reads get the same bytes, as with the platform's responses. */
+  private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+    if (this.body === undefined) {
+      const read = Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
+      let result: Uint8Array | undefined
+      this.body = Effect.suspend(() =>
+        result !== undefined ? Effect.succeed(result) : Effect.tap(read, (bytes) => {
+          result = bytes
+        })
+      )
+    }
+    return this.body
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.map(this.bytes, (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"))
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => text === "" ? null : JSON.parse(text) as unknown,
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => UrlParams.fromInput(new URLSearchParams(text)),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.map(this.bytes, (bytes) => {
+      const copy = new Uint8Array(bytes.length)
+      copy.set(bytes)
+      return copy.buffer
+    })
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.bytes, (bytes) =>
+      Effect.tryPromise({
+        try: () =>
+          new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+            headers: this.headers as Record<string, string>
+          }).formData(),
+        catch: (cause) => this.decodeError(cause)
+      }))
+  }
+
+  /** The body as it arrives, every bytes received since the last pull in one `Chunk`. */
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    const exchange = this.exchange
+    const loop: Channel.Channel<Chunk.Chunk<Uint8Array>, unknown, HttpClientError.ResponseError> = Channel.suspend(
+      () => {
+        const taken = exchange.take()
+        if (taken !== undefined) return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(taken)), loop)
+        if (exchange.failure !== undefined) return Channel.fail(this.decodeError(exchange.failure))
+        if (exchange.done) return Channel.void
+        return Channel.zipRight(Channel.fromEffect(exchange.changed), loop)
+      }
+    )
+    // A stream left before its end (taken, interrupted) lets go of the connection.
+    return Stream.fromChannel(Channel.ensuring(loop, Effect.sync(() => exchange.abort())))
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
