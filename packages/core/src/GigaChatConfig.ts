@@ -92,8 +92,10 @@ export interface Options {
   readonly retrySchedule?: Schedule.Schedule<unknown, GigaChatError.GigaChatError> | undefined
   /**
    * Also trace every HTTP attempt with `@effect/platform`'s `http.client` span (method, URL, status, redacted headers).
-   * The SDK's own `GigaChat.*` spans (model, token usage) are always on; these per-attempt spans cost about as much
-   * CPU as the rest of a request, so they are off unless asked for. `GIGACHAT_HTTP_SPANS`, default false.
+   * The SDK's own `GigaChat.*` spans (model, token usage) are created whenever the application has installed a tracer
+   * (not under Effect's built-in one, which exports nothing); these per-attempt spans cost about as much CPU as the
+   * rest of a request, so they are off unless asked for. On Node, `true` also switches to the platform's undici
+   * client, which creates them. `GIGACHAT_HTTP_SPANS`, default false.
    */
   readonly httpSpans?: boolean | undefined
 }

@@ -6,6 +6,11 @@
  * Replace it with a mock layer (`layerMock`) to test code that builds requests, or give the real one any
  * `HttpClient` (a mock client, the in-process emulator, undici with TLS settings).
  *
+ * Responses are decoded with the Schema given to `json`. For the SDK's chat, chunk and embeddings schemas a body that
+ * already has the schema's type (no `null`s, every defaulted field present: the usual answer) is checked and taken as
+ * it is, which is several times cheaper than decoding it; any other body is decoded. Fields the schema does not know
+ * are kept either way.
+ *
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
