@@ -2,7 +2,6 @@ import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as Chat from "../Chat.js"
 import * as Completions from "../Completions.js"
 import type * as GigaChat from "../GigaChat.js"
@@ -343,7 +342,9 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
 
   const stream = (input: GigaChat.CompletionsInput) => {
     const request = toRequest(input)
-    return Stream.unwrap(
+    return Tracing.unwrapStreamWithSpan("GigaChat.completions.stream", {
+      "gen_ai.request.model": requestModel(request, config)
+    })(
       Completions.encodeRequest(request, defaults, true).pipe(
         Effect.flatMap(jsonBody),
         Effect.flatMap((body) => transport.events(post(body))),
@@ -355,8 +356,6 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
           )
         )
       )
-    ).pipe(
-      Tracing.streamWithSpan("GigaChat.completions.stream", { "gen_ai.request.model": requestModel(request, config) })
     )
   }
 

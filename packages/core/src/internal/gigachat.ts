@@ -91,7 +91,8 @@ export const make = Effect.gen(function*() {
     )
 
   const stream = (request: GigaChat.ChatInput) =>
-    Stream.unwrap(
+    // The span covers the whole stream, not only the wait for the response headers.
+    Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
       chatBody(request, true).pipe(
         Effect.flatMap(jsonBody),
         Effect.flatMap((body) => transport.events(HttpClientRequest.post("/chat/completions", { body }))),
@@ -107,9 +108,6 @@ export const make = Effect.gen(function*() {
           )
         )
       )
-    ).pipe(
-      // The span covers the whole stream, not only the wait for the response headers.
-      Tracing.streamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })
     )
 
   const chatParse = <A, I>(

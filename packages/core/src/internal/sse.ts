@@ -1,4 +1,4 @@
-import type * as Cause from "effect/Cause"
+import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
@@ -159,31 +159,52 @@ export class Parser {
   }
 }
 
-type Decoding<In, IE> = Channel.Channel<
+type Decoding<In, IE, OE = IE> = Channel.Channel<
   Chunk.Chunk<Sse.Event>,
   Chunk.Chunk<In>,
-  IE | GigaChatError.DecodeError,
+  OE | GigaChatError.DecodeError,
   IE,
   unknown,
   unknown
 >
 
-const makeChannelWith = <In, IE>(
+/** What a decoder of an HTTP body does with failures, so that the transport needs no `mapError` stage of its own. */
+interface Failures<IE, OE> {
+  /** Maps the failures of the body (network errors). */
+  readonly upstream: (error: IE) => OE
+  /** Adds the request to a decoding failure. */
+  readonly decoding: (error: GigaChatError.DecodeError) => GigaChatError.DecodeError
+}
+
+const keepFailures: Failures<any, any> = { upstream: (error) => error, decoding: (error) => error }
+
+const utf8Decoder = () => {
+  // Non-fatal UTF-8 decoding (invalid bytes become U+FFFD, as the SSE spec asks); `stream: true` keeps a multi-byte
+  // character split across chunks intact. The BOM is removed by the parser for both entry points.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  return {
+    decode: (bytes: Uint8Array) => decoder.decode(bytes, { stream: true }),
+    flush: () => decoder.decode()
+  }
+}
+
+const makeChannelWith = <In, IE, OE = IE>(
   options: Sse.DecodeOptions | undefined,
-  makeDecoder: () => { readonly decode: (input: In) => string; readonly flush: () => string }
-): Decoding<In, IE> =>
+  makeDecoder: () => { readonly decode: (input: In) => string; readonly flush: () => string },
+  failures: Failures<IE, OE> = keepFailures
+): Decoding<In, IE, OE> =>
   Channel.suspend(() => {
     const parser = new Parser(resolveMaxEventSize(options))
     const decoder = makeDecoder()
     const emit = (
       out: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
-      next: Decoding<In, IE>
-    ): Decoding<In, IE> => {
-      const rest: Decoding<In, IE> = error !== undefined ? Channel.fail(error) : next
+      next: Decoding<In, IE, OE>
+    ): Decoding<In, IE, OE> => {
+      const rest: Decoding<In, IE, OE> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
       return out.length === 0 ? rest : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
-    const loop: Decoding<In, IE> = Channel.readWithCause({
+    const loop: Decoding<In, IE, OE> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
         const out: Array<Sse.Event> = []
         for (const input of inputs) {
@@ -194,7 +215,7 @@ const makeChannelWith = <In, IE>(
         }
         return emit(out, undefined, loop)
       },
-      onFailure: (cause: Cause.Cause<IE>) => Channel.failCause(cause),
+      onFailure: (cause: Cause.Cause<IE>) => Channel.failCause(Cause.map(cause, failures.upstream)),
       onDone: () => {
         const out: Array<Sse.Event> = []
         const error = parser.feed(decoder.flush(), out) ?? parser.end(out)
@@ -214,16 +235,7 @@ export const makeChannel = <E = never>(
   E,
   unknown,
   unknown
-> =>
-  makeChannelWith<Uint8Array, E>(options, () => {
-    // Non-fatal UTF-8 decoding (invalid bytes become U+FFFD, as the SSE spec asks); `stream: true` keeps a
-    // multi-byte character split across chunks intact. The BOM is removed by the parser for both entry points.
-    const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
-    return {
-      decode: (bytes) => decoder.decode(bytes, { stream: true }),
-      flush: () => decoder.decode()
-    }
-  })
+> => makeChannelWith<Uint8Array, E>(options, utf8Decoder)
 
 /** @internal */
 export const makeTextChannel = <E = never>(
@@ -237,6 +249,34 @@ export const decode = (options?: Sse.DecodeOptions) =>
   self: Stream.Stream<Uint8Array, E, R>
 ): Stream.Stream<Sse.Event, E | GigaChatError.DecodeError, R> =>
   Stream.pipeThroughChannel(self, makeChannel<E>(options))
+
+/**
+ * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, and a decoding failure
+ * names the request.
+ *
+ * @internal
+ */
+export const decodeBody = <IE, OE>(
+  options: Sse.DecodeOptions | undefined,
+  request: { readonly method: string; readonly url: string },
+  upstream: (error: IE) => OE
+) =>
+<R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Sse.Event, OE | GigaChatError.DecodeError, R> =>
+  Stream.pipeThroughChannel(
+    self,
+    makeChannelWith<Uint8Array, IE, OE>(options, utf8Decoder, {
+      upstream,
+      decoding: (error) =>
+        error.url === undefined
+          ? new GigaChatError.DecodeError(
+            { description: error.description, method: request.method, url: request.url },
+            {
+              disableValidation: true
+            }
+          )
+          : error
+    })
+  )
 
 /** @internal */
 export const decodeText = (options?: Sse.DecodeOptions) =>

@@ -30,18 +30,24 @@ export const withSpan =
     })
 
 /**
- * A stream in a span that covers it from the request to its end.
+ * `Stream.unwrap(open)` in a span that covers the stream from the request to its end. Without a span it is one
+ * `unwrap`: every stage of a stream costs CPU on each network read.
  *
  * @internal
  */
-export const streamWithSpan =
-  (name: string, attributes?: Attributes) => <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
-    Stream.unwrap(
-      Effect.map(Effect.tracer, (tracer) =>
-        tracer === builtInTracer
-          ? self
-          : Stream.withSpan(self, name, { captureStackTrace: false, ...(attributes ? { attributes } : {}) }))
+export const unwrapStreamWithSpan =
+  (name: string, attributes?: Attributes) =>
+  <A, E, R, E2, R2>(open: Effect.Effect<Stream.Stream<A, E, R>, E2, R2>): Stream.Stream<A, E | E2, R | R2> => {
+    const traced: Stream.Stream<A, E | E2, R | R2> = Stream.withSpan(Stream.unwrap(open), name, {
+      captureStackTrace: false,
+      ...(attributes ? { attributes } : {})
+    })
+    return Stream.unwrap(
+      Effect.tracerWith((tracer): Effect.Effect<Stream.Stream<A, E | E2, R | R2>, E2, R2> =>
+        tracer === builtInTracer ? open : Effect.succeed(traced)
+      )
     )
+  }
 
 /**
  * Adds attributes to the SDK's current span; nothing when spans are skipped (the caller's span is left alone).
