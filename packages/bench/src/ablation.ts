@@ -9,7 +9,8 @@
  *    by `Effect.forEach` — with the platform's per-request span (the default);
  * 3. the same with the platform's span disabled (`HttpClient.currentTracerDisabledWhen`);
  * 4. step 2 + `Schema.decodeUnknown(Chat.ChatCompletion)`;
- * 5. our `HttpTransport.json` (URL resolution, headers, token, timeout, status mapping, decoding);
+ * 5. our `HttpTransport.json` (URL resolution, headers, token, timeout, status mapping, decoding) over
+ *    `NodeGigaChat.layer`, whose `HttpClient` is the package's own over undici's dispatcher, not the platform's;
  * 6. `GigaChat.chat` (request validation and encoding, span, `xHeaders`);
  * 7. `GigaChat.chat` with the tracer disabled (`Effect.withTracerEnabled(false)`);
  * and without any HTTP: `Chat.encodeRequest` alone, and `Schema.decodeUnknown(ChatCompletion)` of a parsed body.
