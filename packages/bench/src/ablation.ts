@@ -5,6 +5,8 @@
  *
  * Steps (each adds to the one before, unless said otherwise):
  * 1. undici `Pool.request` + `body.json()`, promise lanes (the floor of `pnpm bench`);
+ * 1b. the same undici request inside one `Effect.async`, driven by `Effect.forEach` (the floor of any client built on
+ *    Effect: a fiber per call and an async boundary, nothing of the SDK);
  * 2. `@effect/platform` `HttpClient` over undici (`NodeHttpClient.layerUndici`): `execute` + `response.json`, driven
  *    by `Effect.forEach` — with the platform's per-request span (the default);
  * 3. the same with the platform's span disabled (`HttpClient.currentTracerDisabledWhen`);
@@ -127,6 +129,21 @@ const main = async () => {
         })
         await response.body.json()
       })],
+    ["1b. the same in Effect.async, Effect.forEach", (n) =>
+      Effect.runPromise(forEach(
+        n,
+        Effect.async<unknown, unknown>((resume) => {
+          undiciPool.request({
+            method: "POST",
+            path: "/r/ablation/api/v1/chat/completions",
+            headers,
+            body: chatJson
+          }).then((response) => response.body.json()).then(
+            (json) => resume(Effect.succeed(json)),
+            (error) => resume(Effect.fail(error))
+          )
+        })
+      ))],
     ["2. platform HttpClient execute + json (span on)", (n) => platform.runPromise(forEach(n, platformJson))],
     ["3. platform HttpClient execute + json (span off)", (n) =>
       platform.runPromise(
