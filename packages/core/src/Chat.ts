@@ -18,6 +18,10 @@ import { buildBody, describeParseError, dropUndefined, isPlainObject } from "./i
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
 
+// `null` is excluded from the type itself, so that a value of the type never holds what decoding would drop (see
+// internal/fastDecode.ts).
+const NonNullValue = Schema.Unknown.pipe(Schema.filter((u) => u !== null, { identifier: "NonNullValue" }))
+
 const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
   identifier: "JsonObject"
 })
@@ -94,8 +98,8 @@ const messagesFields = {
   attachments: optional(Schema.Array(Schema.String)),
   functions_state_id: optional(Schema.String),
   reasoning_content: optional(Schema.String),
-  /** Any JSON value; a `null` is kept as it is. */
-  id: Schema.optional(Schema.Unknown)
+  /** Any JSON value but `null` (a `null` id is left out, like every other `null` field). */
+  id: optional(NonNullValue)
 }
 
 /**

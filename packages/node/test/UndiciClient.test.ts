@@ -29,8 +29,8 @@ interface Received {
 }
 
 /**
- * `/echo` answers the request body; `/big` 1 MiB in 64 KiB writes; `/slow` headers and one event, then nothing;
- * `/hang` no answer; anything else 404.
+ * `/echo` answers the request body; `/big` 1 MiB in 64 KiB writes; `/bom` JSON after a BOM; `/slow` headers and one
+ * event, then nothing; `/hang` no answer; anything else 404.
  */
 const makeServer = Effect.gen(function*() {
   const received: Array<Received> = []
@@ -50,6 +50,8 @@ const makeServer = Effect.gen(function*() {
         res.writeHead(200, { "content-type": "application/octet-stream" })
         for (let i = 0; i < big.length; i += 65536) res.write(big.subarray(i, i + 65536))
         res.end()
+      } else if (req.url === "/bom") {
+        res.writeHead(200, { "content-type": "application/json" }).end("\uFEFF{\"ok\":true}")
       } else if (req.url === "/slow") {
         res.writeHead(200, { "content-type": "text/event-stream" })
         res.write("data: 1\n\n")
@@ -119,6 +121,38 @@ describe("NodeGigaChat's undici HttpClient", () => {
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       const parts = yield* Stream.runCollect(streamed.stream)
       assert.isTrue(Buffer.concat(Chunk.toArray(parts)).equals(big))
+    }).pipe(Effect.provide(clientLayer())))
+
+  it.scoped("readers of one body each get all of it; a second stream reader fails instead of splitting it", () =>
+    Effect.gen(function*() {
+      const { origin } = yield* makeServer
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.execute(HttpClientRequest.get(`${origin}/big`))
+      const [a, b] = yield* Effect.all([response.arrayBuffer, response.arrayBuffer], { concurrency: 2 })
+      assert.isTrue(Buffer.from(a).equals(big))
+      assert.isTrue(Buffer.from(b).equals(big))
+      // read as a whole first: a stream then gets the same bytes
+      const again = yield* Stream.runCollect(response.stream)
+      assert.isTrue(Buffer.concat(Chunk.toArray(again)).equals(big))
+
+      const streamed = yield* client.execute(HttpClientRequest.get(`${origin}/big`))
+      const [first, second] = yield* Effect.all([
+        Effect.either(Stream.runCollect(streamed.stream)),
+        Effect.either(Stream.runCollect(streamed.stream))
+      ], { concurrency: 2 })
+      const outcomes = [first, second].map((outcome) => outcome._tag).sort()
+      assert.deepStrictEqual(outcomes, ["Left", "Right"])
+      const whole = first._tag === "Right" ? first.right : second._tag === "Right" ? second.right : Chunk.empty()
+      assert.isTrue(Buffer.concat(Chunk.toArray(whole)).equals(big))
+      assert.strictEqual((yield* Effect.either(streamed.text))._tag, "Left")
+    }).pipe(Effect.provide(clientLayer())))
+
+  it.scoped("text drops a UTF-8 BOM, as the platform's responses do", () =>
+    Effect.gen(function*() {
+      const { origin } = yield* makeServer
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.execute(HttpClientRequest.get(`${origin}/bom`))
+      assert.deepStrictEqual(yield* response.json, { ok: true })
     }).pipe(Effect.provide(clientLayer())))
 
   it.scoped("leaving a stream early closes the connection", () =>

@@ -86,6 +86,9 @@ const exchange = (
     return Effect.sync(() => handler.abort())
   })
 
+// Removes a BOM, as the platform's `text` does; invalid bytes become U+FFFD.
+const utf8 = new TextDecoder()
+
 const aborted = () => new Error("the request was interrupted")
 
 /** One request's handler, and then the state of its response's body. */
@@ -98,7 +101,12 @@ class Exchange implements Undici.Dispatcher.DispatchHandler {
   private draining = false
   done = false
   failure: unknown = undefined
-  private wake: (() => void) | undefined
+  /** Readers waiting for more bytes (several fibers may read the same body). */
+  private wakers: Array<() => void> = []
+  /** How the body is read: as a whole (text, bytes, JSON), or as a stream by one reader. */
+  private mode: "unread" | "whole" | "stream" = "unread"
+  /** The bytes read as a whole so far. */
+  private whole: Array<Uint8Array> = []
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
@@ -159,9 +167,10 @@ class Exchange implements Undici.Dispatcher.DispatchHandler {
   }
 
   private notify(): void {
-    const wake = this.wake
-    this.wake = undefined
-    wake?.()
+    if (this.wakers.length === 0) return
+    const wakers = this.wakers
+    this.wakers = []
+    for (const wake of wakers) wake()
   }
 
   /** The bytes received since the last call (none: undefined), resuming a paused socket. */
@@ -177,24 +186,39 @@ class Exchange implements Undici.Dispatcher.DispatchHandler {
   /** Waits until more bytes, the end or a failure arrive; interrupting the wait aborts the exchange. */
   readonly changed: Effect.Effect<void> = Effect.async<void>((resume) => {
     if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
-    this.wake = () => resume(Effect.void)
+    const wake = () => resume(Effect.void)
+    this.wakers.push(wake)
     return Effect.sync(() => {
-      this.wake = undefined
+      this.wakers = this.wakers.filter((other) => other !== wake)
       this.abort()
     })
   })
 
-  /** The whole body, once it has arrived. */
+  /**
+   * Claims the body for a stream: `"stream"` for the first stream reader, `"whole"` when it is read as a whole
+   * (the stream then gets the whole body), `"taken"` when another stream reads it.
+   */
+  claimStream(): "stream" | "whole" | "taken" {
+    if (this.mode === "unread") {
+      this.mode = "stream"
+      return "stream"
+    }
+    return this.mode === "whole" ? "whole" : "taken"
+  }
+
+  /** The whole body, once it has arrived; every reader gets all of it. */
   readAll(): Effect.Effect<Uint8Array, unknown> {
+    if (this.mode === "stream") return Effect.fail(new Error("the body is being read as a stream"))
+    this.mode = "whole"
     this.draining = true
     if (this.controller?.paused) this.controller.resume()
-    const collected: Array<Uint8Array> = []
     const loop: Effect.Effect<Uint8Array, unknown> = Effect.suspend(() => {
       const taken = this.take()
-      if (taken !== undefined) collected.push(...taken)
+      if (taken !== undefined) this.whole.push(...taken)
       if (this.failure !== undefined) return Effect.fail(this.failure)
       if (this.done) {
-        return Effect.succeed(collected.length === 1 ? collected[0]! : Buffer.concat(collected))
+        if (this.whole.length !== 1) this.whole = [Buffer.concat(this.whole)]
+        return Effect.succeed(this.whole[0]!)
       }
       return Effect.zipRight(this.changed, loop)
     })
@@ -249,7 +273,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8"))
+    return Effect.map(this.bytes, (bytes) => utf8.decode(bytes))
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -290,6 +314,19 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   /** The body as it arrives, every bytes received since the last pull in one `Chunk`. */
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     const exchange = this.exchange
+    const start: Channel.Channel<Chunk.Chunk<Uint8Array>, unknown, HttpClientError.ResponseError> = Channel.suspend(
+      () => {
+        switch (exchange.claimStream()) {
+          case "stream":
+            // A stream left before its end (taken, interrupted) lets go of the connection.
+            return Channel.ensuring(loop, Effect.sync(() => exchange.abort()))
+          case "whole":
+            return Channel.flatMap(Channel.fromEffect(this.bytes), (bytes) => Channel.write(Chunk.of(bytes)))
+          case "taken":
+            return Channel.fail(this.decodeError(new Error("the body is already being read as a stream")))
+        }
+      }
+    )
     const loop: Channel.Channel<Chunk.Chunk<Uint8Array>, unknown, HttpClientError.ResponseError> = Channel.suspend(
       () => {
         const taken = exchange.take()
@@ -299,8 +336,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         return Channel.zipRight(Channel.fromEffect(exchange.changed), loop)
       }
     )
-    // A stream left before its end (taken, interrupted) lets go of the connection.
-    return Stream.fromChannel(Channel.ensuring(loop, Effect.sync(() => exchange.abort())))
+    return Stream.fromChannel(start)
   }
 
   toJSON(): unknown {
