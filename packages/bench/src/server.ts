@@ -132,6 +132,10 @@ const statsOf = (run: string): RunStats => {
 const bearer = `Bearer ${accessToken}`
 const batch = 64
 
+/** Event `index` of a stream of `total` chunks followed by `[DONE]` (index `total`). */
+const eventAt = (index: number, total: number): Buffer =>
+  index === total ? doneEvent : index === 0 ? firstEvent : index === total - 1 ? lastEvent : middleEvent
+
 /** Writes the events of one stream in corked batches, waiting for `drain` when the socket is full. */
 const writeStream = (response: Http.ServerResponse, total: number, counts: RunStats): void => {
   let index = 0
@@ -141,15 +145,7 @@ const writeStream = (response: Http.ServerResponse, total: number, counts: RunSt
       const end = Math.min(index + batch, total + 1)
       let writable = true
       for (; index < end; index++) {
-        // `total` chunks, then `[DONE]`.
-        const piece = index === total
-          ? doneEvent
-          : index === 0
-          ? firstEvent
-          : index === total - 1
-          ? lastEvent
-          : middleEvent
-        writable = response.write(piece)
+        writable = response.write(eventAt(index, total))
         if (index < total) counts.streamChunks++
       }
       response.uncork()
@@ -170,14 +166,7 @@ const writePaced = (response: Http.ServerResponse, total: number, counts: RunSta
   let index = 0
   const timer = setInterval(() => {
     for (let n = 0; n < pacedBatch && index <= total; n++, index++) {
-      const piece = index === total
-        ? doneEvent
-        : index === 0
-        ? firstEvent
-        : index === total - 1
-        ? lastEvent
-        : middleEvent
-      response.write(piece)
+      response.write(eventAt(index, total))
       if (index < total) counts.streamChunks++
     }
     if (index > total) {

@@ -1,7 +1,8 @@
 /**
  * The `HttpClient` of `NodeGigaChat.layerHttpClient` (internal/undiciClient.ts) over a node:http server on
- * 127.0.0.1: request bodies of every kind arrive, bodies are read once and cached, a body larger than the 64 KiB
- * that pause the socket arrives whole, and leaving a body or a request early lets go of the connection.
+ * 127.0.0.1: request bodies of every kind arrive, bodies are read once and cached, a 1 MiB body arrives whole, and
+ * leaving a body or a request early lets go of the connection. The pause and resume of the socket are tested on
+ * the handler itself with a recording controller.
  * With `httpSpans` the platform's client (and its span) is used instead.
  */
 import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
@@ -19,6 +20,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as UndiciClient from "../src/internal/undiciClient.js"
 
 const big = Buffer.alloc(1024 * 1024 + 7, "abcdefghij")
 
@@ -35,12 +37,14 @@ interface Received {
 const makeServer = Effect.gen(function*() {
   const received: Array<Received> = []
   const closed = yield* Deferred.make<string>()
+  const arrived = yield* Deferred.make<void>()
   const server = Http.createServer((req, res) => {
     const parts: Array<Buffer> = []
     req.on("data", (part: Buffer) => parts.push(part))
     req.on("end", () => {
       const body = Buffer.concat(parts).toString("utf8")
       received.push({ method: req.method ?? "", url: req.url ?? "", body })
+      Deferred.unsafeDone(arrived, Effect.void)
       res.on("close", () => {
         if (!res.writableFinished) Deferred.unsafeDone(closed, Effect.succeed(req.url ?? ""))
       })
@@ -71,7 +75,7 @@ const makeServer = Effect.gen(function*() {
       })
   )
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return { origin, received, closed }
+  return { origin, received, closed, arrived }
 })
 
 const clientLayer = (options: GigaChatConfig.Options = {}) =>
@@ -107,21 +111,64 @@ describe("NodeGigaChat's undici HttpClient", () => {
       assert.deepStrictEqual(received.map((r) => r.body), ["bytes", "[1,2]", "", "stream"])
     }).pipe(Effect.provide(clientLayer())))
 
-  it.scoped("a body beyond the pause threshold arrives whole, read at once or as a stream", () =>
+  it.scoped("a 1 MiB body arrives whole, read at once or as a stream", () =>
     Effect.gen(function*() {
       const { origin } = yield* makeServer
       const client = yield* HttpClient.HttpClient
       const whole = yield* client.execute(HttpClientRequest.get(`${origin}/big`))
-      // A late reader: meanwhile more than the 64 KiB threshold arrives and the socket is paused, to be resumed
-      // by the read. (A real delay, not a timing assertion: a reader that comes earlier must get the same bytes.)
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       assert.isTrue(Buffer.from(yield* whole.arrayBuffer).equals(big))
-
       const streamed = yield* client.execute(HttpClientRequest.get(`${origin}/big`))
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       const parts = yield* Stream.runCollect(streamed.stream)
       assert.isTrue(Buffer.concat(Chunk.toArray(parts)).equals(big))
     }).pipe(Effect.provide(clientLayer())))
+
+  it.effect("bytes nobody reads pause the socket beyond 64 KiB; a whole read or a stream pull resumes it", () =>
+    Effect.gen(function*() {
+      const calls: Array<string> = []
+      const controller = {
+        paused: false,
+        aborted: false,
+        reason: null,
+        pause() {
+          calls.push("pause")
+          this.paused = true
+        },
+        resume() {
+          calls.push("resume")
+          this.paused = false
+        },
+        abort() {
+          calls.push("abort")
+        }
+      }
+      const part = new Uint8Array(40 * 1024).fill(7)
+      const receive = (exchange: UndiciClient.Exchange) => {
+        exchange.onRequestStart(controller)
+        exchange.onResponseData(controller, part)
+        exchange.onResponseData(controller, part)
+      }
+
+      const whole = new UndiciClient.Exchange(HttpClientRequest.get("http://127.0.0.1/"), undefined)
+      receive(whole)
+      assert.deepStrictEqual(calls, ["pause"])
+      const read = yield* Effect.fork(whole.readAll())
+      yield* Effect.yieldNow()
+      assert.deepStrictEqual(calls, ["pause", "resume"])
+      // a whole read takes bytes as they come: no pause for it however much arrives
+      whole.onResponseData(controller, part)
+      whole.onResponseData(controller, part)
+      whole.onResponseEnd()
+      assert.strictEqual((yield* Fiber.join(read)).length, 4 * part.length)
+      assert.deepStrictEqual(calls, ["pause", "resume"])
+
+      calls.length = 0
+      const streamed = new UndiciClient.Exchange(HttpClientRequest.get("http://127.0.0.1/"), undefined)
+      receive(streamed)
+      assert.deepStrictEqual(calls, ["pause"])
+      assert.strictEqual(streamed.claimStream(), "stream")
+      assert.strictEqual(streamed.take()?.length, 2)
+      assert.deepStrictEqual(calls, ["pause", "resume"])
+    }))
 
   it.scoped("readers of one body each get all of it; a second stream reader fails instead of splitting it", () =>
     Effect.gen(function*() {
@@ -167,10 +214,10 @@ describe("NodeGigaChat's undici HttpClient", () => {
 
   it.scoped("interrupting a request before its headers closes the connection", () =>
     Effect.gen(function*() {
-      const { closed, origin, received } = yield* makeServer
+      const { arrived, closed, origin } = yield* makeServer
       const client = yield* HttpClient.HttpClient
       const fiber = yield* Effect.fork(client.execute(HttpClientRequest.get(`${origin}/hang`)))
-      while (received.length === 0) yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+      yield* Deferred.await(arrived)
       yield* Fiber.interrupt(fiber)
       assert.strictEqual(yield* Deferred.await(closed), "/hang")
     }).pipe(Effect.provide(clientLayer())))

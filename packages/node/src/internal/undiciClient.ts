@@ -91,14 +91,16 @@ const utf8 = new TextDecoder()
 
 const aborted = () => new Error("the request was interrupted")
 
-/** One request's handler, and then the state of its response's body. */
-class Exchange implements Undici.Dispatcher.DispatchHandler {
+/**
+ * One request's handler, and then the state of its response's body.
+ *
+ * @internal
+ */
+export class Exchange implements Undici.Dispatcher.DispatchHandler {
   private controller: Undici.Dispatcher.DispatchController | undefined
   private abortRequested = false
   private chunks: Array<Uint8Array> = []
   private buffered = 0
-  /** Set by a reader of the whole body: it takes the bytes as they come, so the socket is never paused for it. */
-  private draining = false
   done = false
   failure: unknown = undefined
   /** Readers waiting for more bytes (several fibers may read the same body). */
@@ -134,7 +136,8 @@ class Exchange implements Undici.Dispatcher.DispatchHandler {
   onResponseData(controller: Undici.Dispatcher.DispatchController, chunk: Uint8Array): void {
     this.chunks.push(chunk)
     this.buffered += chunk.length
-    if (!this.draining && this.buffered > highWaterMark) controller.pause()
+    // A reader of the whole body takes the bytes as they come: the socket is never paused for it.
+    if (this.mode !== "whole" && this.buffered > highWaterMark) controller.pause()
     this.notify()
   }
 
@@ -210,7 +213,6 @@ class Exchange implements Undici.Dispatcher.DispatchHandler {
   readAll(): Effect.Effect<Uint8Array, unknown> {
     if (this.mode === "stream") return Effect.fail(new Error("the body is being read as a stream"))
     this.mode = "whole"
-    this.draining = true
     if (this.controller?.paused) this.controller.resume()
     const loop: Effect.Effect<Uint8Array, unknown> = Effect.suspend(() => {
       const taken = this.take()
