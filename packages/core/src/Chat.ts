@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
-import { decodesToItself } from "./internal/fastDecode.js"
+import * as FastDecode from "./internal/fastDecode.js"
 import { buildBody, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
@@ -327,7 +327,7 @@ export const ReasoningEffort = Schema.Literal("low", "medium", "high")
  * @since 0.1.0
  * @category schemas
  */
-export const Chat = Schema.Struct({
+export const Chat = FastDecode.decodesToItself(Schema.Struct({
   model: optional(Schema.String),
   messages: Schema.Array(Messages),
   temperature: optional(Schema.NonNegative),
@@ -348,7 +348,7 @@ export const Chat = Schema.Struct({
   /** Extra top-level body fields; the explicit fields win over them. */
   additional_fields: optional(JsonObject),
   reasoning_effort: optional(ReasoningEffort)
-})
+}))
 
 /**
  * The decoded value of the `Chat` schema.
@@ -422,7 +422,7 @@ export interface Choices extends Schema.Schema.Type<typeof Choices> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletion = decodesToItself(Schema.Struct({
+export const ChatCompletion = FastDecode.decodesToItself(Schema.Struct({
   choices: Schema.Array(Choices),
   /** Unix time in seconds. */
   created: Schema.Number,
@@ -497,7 +497,7 @@ export interface ChoicesChunk extends Schema.Schema.Type<typeof ChoicesChunk> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionChunk = decodesToItself(Schema.Struct({
+export const ChatCompletionChunk = FastDecode.decodesToItself(Schema.Struct({
   choices: Schema.Array(ChoicesChunk),
   /** Unix time in seconds. */
   created: Schema.Number,
@@ -552,8 +552,7 @@ export const defaultModel = "GigaChat"
 
 // A request that already has the type of `Chat` is taken as it is (see internal/fastDecode.ts); encoding a decoded
 // request gives it back unchanged (its transformations only drop nulls and fill defaults), so it is not encoded.
-const isChat = Schema.is(Chat, { onExcessProperty: "error" })
-const decodeChat = Schema.decodeUnknownEither(Chat, { errors: "all" })
+const decodeChat = FastDecode.make(Chat, { unknownFields: "drop", errors: "all" })
 const fieldOrder = Object.keys(Chat.fields)
 
 const withDefaults = (chat: Chat, defaults: RequestDefaults): Chat => {
@@ -588,7 +587,7 @@ export const encodeRequest = (
   stream: boolean
 ): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
   Effect.suspend(() => {
-    const decoded = isChat(request) ? Either.right(request) : decodeChat(request)
+    const decoded = decodeChat(request)
     if (Either.isLeft(decoded)) {
       return Effect.fail(
         new GigaChatError.InvalidRequestError({ description: describeParseError(decoded.left), cause: decoded.left })

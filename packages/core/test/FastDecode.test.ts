@@ -80,6 +80,15 @@ describe("FastDecode", () => {
     }
   })
 
+  it("requests (unknown fields dropped): a typed request is taken as it is, one with an unknown field is decoded", () => {
+    const decode = FastDecode.make(Chat.Chat, { unknownFields: "drop" })
+    const request = { messages: [{ role: "user", content: "Hi" }] }
+    assert.strictEqual(Either.getOrThrow(decode(request)), request)
+    const decoded = Either.getOrThrow(decode({ ...request, max_token: 5 }))
+    assert.notProperty(decoded, "max_token")
+    assert.deepStrictEqual(decoded, request)
+  })
+
   it("an invalid value fails as the plain decoder does", () => {
     const result = FastDecode.decoder(Chat.ChatCompletion)({ ...completion, created: "yesterday" })
     assert.isTrue(Either.isLeft(result))

@@ -5,9 +5,10 @@
  * Such a value is returned as it is; anything else is decoded, which drops the `null`s, fills the defaults and
  * reports what is wrong.
  *
- * Fields the schema does not know are kept on both paths (`onExcessProperty: "preserve"`): a field the server adds
- * reaches the caller (untyped) instead of being dropped, and both paths give the same value. Rejecting them in the
- * check instead would make it three times slower.
+ * In responses, fields the schema does not know are kept on both paths (`onExcessProperty: "preserve"`): a field the
+ * server adds reaches the caller (untyped) instead of being dropped, and both paths give the same value; rejecting
+ * them in the check would make it three times slower. In requests they are dropped, as before: the check rejects a
+ * value that has any, and the decoder drops them.
  *
  * The fast path is only taken for schemas marked with `decodesToItself`. A Schema transformation in general does not
  * map a value of its type to itself; every marked schema is checked for it by a property test
@@ -32,22 +33,45 @@ export const decodesToItself = <S extends Schema.Schema.AnyNoContext>(schema: S)
 /** @internal */
 export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError>
 
+/**
+ * What a decoder does with fields its schema does not know: responses `"keep"` them; requests `"drop"` them (the
+ * check then rejects a value that has any, so that it takes the decoder, which drops them). `errors: "all"` lists
+ * every issue of a failure instead of the first.
+ *
+ * @internal
+ */
+export interface Options {
+  readonly unknownFields: "keep" | "drop"
+  readonly errors?: "first" | "all" | undefined
+}
+
+/**
+ * A decoder with the fast path for a marked schema.
+ *
+ * @internal
+ */
+export const make = <A, I>(schema: Schema.Schema<A, I>, options: Options): Decoder<A> => {
+  const keep = options.unknownFields === "keep"
+  const decode = Schema.decodeUnknownEither(schema, {
+    onExcessProperty: keep ? "preserve" : "ignore",
+    errors: options.errors ?? "first"
+  })
+  if (!marked.has(schema)) return decode
+  const is = Schema.is(schema, { onExcessProperty: keep ? "ignore" : "error" })
+  return (u) => is(u) ? Either.right(u) : decode(u)
+}
+
 const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder<unknown>>()
 
 /**
- * `Schema.decodeUnknownEither(schema)` keeping unknown fields, with the fast path for a marked schema; built once per schema.
+ * The decoder of responses (unknown fields kept), built once per schema.
  *
  * @internal
  */
 export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
   const cached = decoders.get(schema)
   if (cached !== undefined) return cached as Decoder<A>
-  const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
-  let made: Decoder<A> = decode
-  if (marked.has(schema)) {
-    const is = Schema.is(schema)
-    made = (u) => is(u) ? Either.right(u) : decode(u)
-  }
+  const made = make(schema, { unknownFields: "keep" })
   decoders.set(schema, made as Decoder<unknown>)
   return made
 }
