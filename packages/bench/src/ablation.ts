@@ -33,7 +33,7 @@ import * as Path from "node:path"
 import * as Url from "node:url"
 import * as Undici from "undici"
 import { pool, prompt } from "./client.js"
-import { accessToken } from "./server.js"
+import { accessToken } from "./job.js"
 
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)

@@ -3,6 +3,12 @@
  */
 import type { Target } from "./client.js"
 
+/**
+ * The access token the canned server hands out and expects. It lives here, not in `server.ts`, because importing
+ * that module starts a server.
+ */
+export const accessToken = "bench-access-token"
+
 /** The clients. */
 export type ClientName = "ours" | "undici" | "gigachat"
 

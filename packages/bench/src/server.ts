@@ -16,9 +16,7 @@
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
-
-/** The access token the server hands out and expects. */
-export const accessToken = "bench-access-token"
+import { accessToken } from "./job.js"
 
 /** Per-run request counts. */
 export interface RunStats {

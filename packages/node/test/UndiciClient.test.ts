@@ -49,7 +49,7 @@ const makeServer = Effect.gen(function*() {
         if (!res.writableFinished) Deferred.unsafeDone(closed, Effect.succeed(req.url ?? ""))
       })
       if (req.url === "/echo") {
-        res.writeHead(200, { "content-type": "text/plain", "set-cookie": "a=1" }).end(body)
+        res.writeHead(200, { "content-type": "text/plain", "set-cookie": "a=1", "X-Twice": ["a", "b"] }).end(body)
       } else if (req.url === "/big") {
         res.writeHead(200, { "content-type": "application/octet-stream" })
         for (let i = 0; i < big.length; i += 65536) res.write(big.subarray(i, i + 65536))
@@ -94,6 +94,8 @@ describe("NodeGigaChat's undici HttpClient", () => {
       assert.strictEqual(yield* bytes.text, "bytes")
       assert.deepStrictEqual(new Uint8Array(yield* bytes.arrayBuffer), new TextEncoder().encode("bytes"))
       assert.strictEqual(bytes.headers["content-type"], "text/plain")
+      // names in lower case, a repeated header's values joined, as the platform's Headers.fromInput does
+      assert.strictEqual(bytes.headers["x-twice"], "a, b")
       assert.strictEqual(bytes.cookies.cookies["a"]?.value, "1")
 
       const json = yield* client.execute(HttpClientRequest.post(`${origin}/echo`, { body: HttpBody.text("[1,2]") }))

@@ -86,6 +86,24 @@ const exchange = (
     return Effect.sync(() => handler.abort())
   })
 
+const empty = new Uint8Array(0)
+
+/**
+ * The platform's `Headers` from undici's, as `Headers.fromInput` makes them (names in lower case, a repeated header's
+ * values joined) without its intermediate arrays.
+ */
+const headersOf = (raw: Record<string, string | Array<string> | undefined>): Headers.Headers => {
+  const out: Record<string, string> = Object.create(headersProto)
+  for (const name in raw) {
+    const value = raw[name]
+    if (typeof value === "string") out[name.toLowerCase()] = value
+    else if (value !== undefined) out[name.toLowerCase()] = value.join(", ")
+  }
+  return out as Headers.Headers
+}
+
+const headersProto: object = Object.getPrototypeOf(Headers.empty)
+
 // Removes a BOM, as the platform's `text` does; invalid bytes become U+FFFD.
 const utf8 = new TextDecoder()
 
@@ -209,6 +227,16 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     return this.mode === "whole" ? "whole" : "taken"
   }
 
+  /** The whole body when it has all arrived and nothing streams it; otherwise undefined (then use `readAll`). */
+  wholeIfArrived(): Uint8Array | undefined {
+    if (!this.done || this.mode === "stream") return undefined
+    this.mode = "whole"
+    const taken = this.take()
+    if (taken !== undefined) this.whole.push(...taken)
+    if (this.whole.length !== 1) this.whole = [this.whole.length === 0 ? empty : Buffer.concat(this.whole)]
+    return this.whole[0]!
+  }
+
   /** The whole body, once it has arrived; every reader gets all of it. */
   readAll(): Effect.Effect<Uint8Array, unknown> {
     if (this.mode === "stream") return Effect.fail(new Error("the body is being read as a stream"))
@@ -218,10 +246,7 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
       const taken = this.take()
       if (taken !== undefined) this.whole.push(...taken)
       if (this.failure !== undefined) return Effect.fail(this.failure)
-      if (this.done) {
-        if (this.whole.length !== 1) this.whole = [Buffer.concat(this.whole)]
-        return Effect.succeed(this.whole[0]!)
-      }
+      if (this.done) return Effect.succeed(this.wholeIfArrived()!)
       return Effect.zipRight(this.changed, loop)
     })
     return loop
@@ -244,7 +269,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   private cachedHeaders: Headers.Headers | undefined
   get headers(): Headers.Headers {
-    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders as Headers.Input)
+    return this.cachedHeaders ??= headersOf(this.rawHeaders)
   }
 
   get cookies(): Cookies.Cookies {
@@ -262,16 +287,15 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   /** The whole body, read once: later reads get the same bytes, as with the platform's responses. */
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
-    if (this.body === undefined) {
-      const read = Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
-      let result: Uint8Array | undefined
-      this.body = Effect.suspend(() =>
-        result !== undefined ? Effect.succeed(result) : Effect.tap(read, (bytes) => {
-          result = bytes
-        })
-      )
-    }
-    return this.body
+    return this.body ??= Effect.suspend(() => {
+      // Usually the body has arrived with the headers: no step waits for it.
+      const whole = this.exchange.wholeIfArrived()
+      if (whole !== undefined) {
+        this.body = Effect.succeed(whole)
+        return this.body
+      }
+      return Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
+    })
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
