@@ -9,7 +9,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
-import * as XHeaders from "../XHeaders.js"
+import type * as XHeaders from "../XHeaders.js"
 import * as FastDecode from "./fastDecode.js"
 
 /**
@@ -106,7 +106,12 @@ export const eventDecoder = <A, I>(
     Either.flatMap(parseEventEither(event, method, url), (json) =>
       Either.match(decode(prepare(json, event)), {
         onLeft: (error) => Either.left(chunkMismatch(error, event.data, method, url)),
-        onRight: (chunk) => Either.right(XHeaders.attach(chunk as object, xHeaders) as XHeaders.WithXHeaders<A>)
+        onRight: (chunk) => {
+          // The chunk is this decoder's own new value (from `JSON.parse`, or the decoder's copy of it) and nobody has
+          // seen it yet: `xHeaders` is set on it instead of copying it, once per event.
+          ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
+          return Either.right(chunk as XHeaders.WithXHeaders<A>)
+        }
       }))
 }
 
