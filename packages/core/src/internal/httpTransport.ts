@@ -19,7 +19,9 @@ import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
+import type * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
+import { decodeEvents } from "./decoding.js"
 import * as FastDecode from "./fastDecode.js"
 import * as internalSse from "./sse.js"
 
@@ -226,14 +228,19 @@ export const make = Effect.gen(function*() {
         })
       ))
 
-  const events = (request: HttpClientRequest.HttpClientRequest) =>
+  const openEvents = <Out>(
+    request: HttpClientRequest.HttpClientRequest,
+    decodeWith:
+      | ((xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<Out, GigaChatError.GigaChatError>)
+      | undefined
+  ) =>
     run(
       HttpClientRequest.setHeader(
         HttpClientRequest.setHeader(request, "accept", "text/event-stream"),
         "cache-control",
         "no-store"
       ),
-      (response): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
+      (response): Effect.Effect<DecodedEvents<Out>, GigaChatError.GigaChatError> => {
         const method = response.request.method
         const url = response.request.url
         const type = mediaType(response)
@@ -257,21 +264,65 @@ export const make = Effect.gen(function*() {
               timeout
             )
           )
+        const xHeaders = XHeaders.fromHeaders(response.headers)
         return Effect.succeed({
-          xHeaders: XHeaders.fromHeaders(response.headers),
-          // One stage from the body's bytes to events: every stage costs CPU on every network read.
+          xHeaders,
+          // One stage from the body's bytes to events (or decoded events): every stage costs CPU on every read.
           events: internalSse.decodeBody(
             { maxEventSize: config.maxSseEventSize },
             { method, url },
             (error: HttpClientError.HttpClientError | GigaChatError.TimeoutError) =>
-              error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout)
+              error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout),
+            decodeWith?.(xHeaders)
           )(body)
         })
       }
     )
 
-  return { text, json, bytes, events } satisfies HttpTransport.Service
+  const events = (request: HttpClientRequest.HttpClientRequest) => openEvents<Sse.Event>(request, undefined)
+
+  const service: HttpTransport.Service = { text, json, bytes, events }
+  return Object.assign(service, { [EventsWithDecoder]: openEvents } satisfies WithEventsDecoder)
 })
+
+/** @internal */
+export interface DecodedEvents<A> {
+  readonly xHeaders: XHeaders.XHeaders
+  readonly events: Stream.Stream<A, GigaChatError.GigaChatError>
+}
+
+/**
+ * The key of the built-in transport's `events` that decodes each event in the stage that parses the body.
+ *
+ * @internal
+ */
+export const EventsWithDecoder: unique symbol = Symbol.for("@effect-gigachat/core/HttpTransport/EventsWithDecoder")
+
+/** @internal */
+export interface WithEventsDecoder {
+  readonly [EventsWithDecoder]: <A>(
+    request: HttpClientRequest.HttpClientRequest,
+    decodeWith: (xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<A, GigaChatError.GigaChatError>
+  ) => Effect.Effect<DecodedEvents<A>, GigaChatError.GigaChatError>
+}
+
+/**
+ * A stream's events decoded by `decodeWith`: in the body's own stage with the built-in transport, in a stage of
+ * their own with any other (a test's or a caller's `HttpTransport`).
+ *
+ * @internal
+ */
+export const decodedEvents = <A>(
+  transport: HttpTransport.Service,
+  request: HttpClientRequest.HttpClientRequest,
+  decodeWith: (xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<A, GigaChatError.GigaChatError>
+): Effect.Effect<DecodedEvents<A>, GigaChatError.GigaChatError> =>
+  EventsWithDecoder in transport
+    ? (transport as HttpTransport.Service & WithEventsDecoder)[EventsWithDecoder](request, decodeWith)
+    : Effect.map(transport.events(request), ({ events, xHeaders }) => ({
+      xHeaders,
+      events: decodeEvents(events, decodeWith(xHeaders))
+    }))
 
 const notJson = (text: string, method: string, url: string, contentType: string | undefined, cause: unknown) =>
   new GigaChatError.DecodeError({
