@@ -10,6 +10,7 @@ import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as FastDecode from "../src/internal/fastDecode.js"
+import { completion } from "./utils/fixtures.js"
 
 const marked: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
   ["Chat.Chat (requests)", Chat.Chat],
@@ -17,14 +18,6 @@ const marked: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
   ["Chat.ChatCompletionChunk", Chat.ChatCompletionChunk],
   ["Embeddings.Embeddings", Embeddings.Embeddings]
 ]
-
-const completion = {
-  choices: [{ message: { role: "assistant", content: "Hi" }, index: 0, finish_reason: "stop" }],
-  created: 1,
-  model: "GigaChat",
-  object: "chat.completion",
-  usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
-}
 
 /**
  * An own `__proto__` key (JSON.parse makes one from `{"__proto__": 0}`) is the one thing the decoder cannot copy:

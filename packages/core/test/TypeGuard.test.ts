@@ -10,6 +10,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as TypeGuard from "../src/internal/typeGuard.js"
+import { completion } from "./utils/fixtures.js"
 
 interface Tree {
   readonly label: string
@@ -147,13 +148,6 @@ describe("TypeGuard", () => {
   it("answers false on what Schema.is rejects, for each kind of mistake", () => {
     const is = TypeGuard.make(Chat.ChatCompletion, { onExcessProperty: "ignore" })
     const strict = TypeGuard.make(Chat.ChatCompletion, { onExcessProperty: "error" })
-    const completion = {
-      choices: [{ message: { role: "assistant", content: "Hi" }, index: 0, finish_reason: "stop" }],
-      created: 1,
-      model: "GigaChat",
-      object: "chat.completion",
-      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
-    }
     assert.isTrue(is(completion))
     assert.isTrue(is({ ...completion, region: "ru" }))
     assert.isFalse(strict({ ...completion, region: "ru" }))
