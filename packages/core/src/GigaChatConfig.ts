@@ -15,6 +15,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type * as GigaChatError from "./GigaChatError.js"
 import * as internal from "./internal/gigachatConfig.js"
+import { version } from "./internal/version.js"
 
 /**
  * The OAuth scopes of GigaChat: personal, business (prepaid) and corporate (postpaid) accounts.
@@ -144,12 +145,12 @@ export interface Service {
 export class GigaChatConfig extends Context.Tag("@effect-gigachat/core/GigaChatConfig")<GigaChatConfig, Service>() {}
 
 /**
- * The `User-Agent` the client sends.
+ * The `User-Agent` the client sends: `effect-gigachat/<the version of @effect-gigachat/core>`.
  *
  * @since 0.1.0
  * @category constants
  */
-export const userAgent = "effect-gigachat/0.1.0"
+export const userAgent: string = `effect-gigachat/${version}`
 
 /**
  * The defaults of the Python SDK.
