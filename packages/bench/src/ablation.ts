@@ -16,9 +16,15 @@
  * 6. `GigaChat.chat` (request validation and encoding, span, `xHeaders`);
  * 7. `GigaChat.chat` with the tracer disabled (`Effect.withTracerEnabled(false)`);
  * and without any HTTP: `Chat.encodeRequest` alone, and `Schema.decodeUnknown(ChatCompletion)` of a parsed body.
+ *
+ * In memory (steps m1-m3): the package's undici client over a dispatcher that answers every request at once from
+ * memory, then `HttpTransport.json` and `GigaChat.chat` over it. No socket, no kernel and no server share the CPU,
+ * so these figures are the SDK's own cost per call, and they vary far less from run to run than the steps above.
+ * The client is imported from the node package's sources (its `internal/` is not exported), which works under tsx.
  */
 import * as Chat from "@effect-gigachat/core/Chat"
 import * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as GigaChatConfig from "@effect-gigachat/core/GigaChatConfig"
 import * as HttpTransport from "@effect-gigachat/core/HttpTransport"
 import * as NodeGigaChat from "@effect-gigachat/node/NodeGigaChat"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -26,12 +32,15 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as ChildProcess from "node:child_process"
 import * as Path from "node:path"
 import * as Url from "node:url"
 import * as Undici from "undici"
+// The node package does not export its internals; the ablation runs from sources under tsx.
+import * as UndiciClient from "../../node/src/internal/undiciClient.js"
 import { pool, prompt } from "./client.js"
 import { accessToken } from "./job.js"
 
@@ -188,15 +197,98 @@ const main = async () => {
     ["no HTTP: Schema decode ChatCompletion", (n) => Effect.runPromise(forEach(n, decodeCompletion(parsedCompletion)))]
   ]
 
+  // In memory: a dispatcher that answers at once (in a microtask, as a socket read would come later) from memory.
+  const chatAnswer = Buffer.from(JSON.stringify(parsedCompletion))
+  const oauthAnswer = Buffer.from(JSON.stringify({ access_token: accessToken, expires_at: Date.now() + 86_400_000 }))
+  const memoryDispatcher = {
+    dispatch(options: { readonly path: string }, handler: Undici.Dispatcher.DispatchHandler) {
+      const body = options.path.endsWith("/oauth") ? oauthAnswer : chatAnswer
+      const controller = {
+        paused: false,
+        aborted: false,
+        reason: null,
+        abort() {},
+        pause() {},
+        resume() {}
+      }
+      queueMicrotask(() => {
+        handler.onRequestStart?.(controller, {})
+        handler.onResponseStart?.(controller, 200, {
+          "content-type": "application/json",
+          "content-length": String(body.length),
+          "x-request-id": "ablation"
+        }, "OK")
+        handler.onResponseData?.(controller, body)
+        handler.onResponseEnd?.(controller, {})
+      })
+      return true
+    }
+  } as unknown as Undici.Dispatcher
+  const memoryClient = UndiciClient.make(memoryDispatcher)
+  const memoryOrigin = "http://127.0.0.1:9"
+  const inMemory = ManagedRuntime.make(
+    GigaChat.layerServices.pipe(
+      Layer.provide(
+        Layer.succeed(HttpClient.HttpClient, memoryClient).pipe(
+          Layer.merge(Layer.succeed(HttpTransport.TimeoutsByClient, true)),
+          Layer.merge(Layer.succeed(HttpTransport.UntracedClient, true))
+        )
+      ),
+      Layer.provideMerge(GigaChatConfig.layerConfig({
+        baseUrl: `${memoryOrigin}/api/v1`,
+        authUrl: `${memoryOrigin}/api/v2/oauth`,
+        credentials: Buffer.from("bench-client:bench-secret").toString("base64")
+      }))
+    )
+  )
+  const memoryRequest = HttpClientRequest.post(`${memoryOrigin}/api/v1/chat/completions`, {
+    headers,
+    body: HttpBody.text(chatJson, "application/json")
+  })
+  const memorySteps: ReadonlyArray<readonly [string, (n: number) => Promise<void>]> = [
+    ["m1. in memory: our client execute + text + JSON.parse", (n) =>
+      Effect.runPromise(
+        forEach(
+          n,
+          Effect.flatMap(memoryClient.execute(memoryRequest), (response) => Effect.map(response.text, JSON.parse))
+        )
+      )],
+    [
+      "m2. in memory: HttpTransport.json(ChatCompletion)",
+      (n) =>
+        inMemory.runPromise(Effect.flatMap(HttpTransport.HttpTransport, (transport) =>
+          forEach(
+            n,
+            Effect.suspend(() =>
+              transport.json(
+                HttpClientRequest.post("/chat/completions", { body: HttpBody.text(chatJson, "application/json") }),
+                Chat.ChatCompletion
+              )
+            )
+          )))
+    ],
+    [
+      "m3. in memory: GigaChat.chat",
+      (n) => inMemory.runPromise(Effect.flatMap(GigaChat.GigaChat, (gc) => forEach(n, gc.chat(chatRequest))))
+    ]
+  ]
+
   const results = new Map<string, Array<number>>()
   for (let round = 0; round < rounds; round++) {
     for (const [label, run] of steps) await measure(label, requests, run, results)
+    // Memory steps are cheap: more calls make their figures steadier.
+    for (const [label, run] of memorySteps) await measure(label, requests * 5, run, results)
   }
-  console.log(`client CPU µs per request, ${requests} requests at concurrency ${concurrency}, ${rounds} round(s):`)
+  console.log(
+    `client CPU µs per request, ${requests} requests (in memory: ${
+      requests * 5
+    }) at concurrency ${concurrency}, ${rounds} round(s):`
+  )
   for (const [label, values] of results) {
     console.log(`${label.padEnd(52)} ${values.map((value) => value.toFixed(0).padStart(6)).join(" ")}`)
   }
   await ours.dispose()
+  await inMemory.dispose()
   await platform.dispose()
   await undiciPool.close()
   server.stop()
