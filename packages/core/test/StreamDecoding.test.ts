@@ -1,7 +1,6 @@
 /**
- * Stream chunks are decoded in the stage that parses the body with the built-in transport, and in a stage of their own
- * over any other `HttpTransport`: both give the same chunks, with `xHeaders`, and the same failure after the chunks
- * before it.
+ * Stream chunks over the built-in transport and over any other `HttpTransport` (a test's or an application's): both
+ * give the same chunks, with `xHeaders`, and the same failure after the chunks before it.
  */
 import { Auth, GigaChat, GigaChatConfig, GigaChatError, HttpTransport } from "@effect-gigachat/core"
 import type * as Sse from "@effect-gigachat/core/Sse"

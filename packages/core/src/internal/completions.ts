@@ -10,8 +10,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
-import { decodedEvents } from "./httpTransport.js"
+import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
@@ -348,16 +347,14 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     })(
       Completions.encodeRequest(request, defaults, true).pipe(
         Effect.flatMap(jsonBody),
-        Effect.flatMap((body) =>
-          decodedEvents(
-            transport,
-            post(body),
-            (xHeaders) =>
-              eventDecoder(Completions.ChatCompletionChunk, method, url, xHeaders, (json, event) =>
-                withEventName(json, event.event))
+        Effect.flatMap((body) => transport.events(post(body))),
+        Effect.map(({ events, xHeaders }) =>
+          decodeEvents(
+            events,
+            eventDecoder(Completions.ChatCompletionChunk, method, url, xHeaders, (json, event) =>
+              withEventName(json, event.event))
           )
-        ),
-        Effect.map(({ events }) => events)
+        )
       )
     )
   }

@@ -20,8 +20,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
-import { eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
-import { decodedEvents } from "./httpTransport.js"
+import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
@@ -96,20 +95,18 @@ export const make = Effect.gen(function*() {
     Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
       chatBody(request, true).pipe(
         Effect.flatMap(jsonBody),
-        Effect.flatMap((body) =>
-          decodedEvents(
-            transport,
-            HttpClientRequest.post("/chat/completions", { body }),
-            (xHeaders) =>
-              eventDecoder(
-                Chat.ChatCompletionChunk,
-                "POST",
-                GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions"),
-                xHeaders
-              )
+        Effect.flatMap((body) => transport.events(HttpClientRequest.post("/chat/completions", { body }))),
+        Effect.map(({ events, xHeaders }) =>
+          decodeEvents(
+            events,
+            eventDecoder(
+              Chat.ChatCompletionChunk,
+              "POST",
+              GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions"),
+              xHeaders
+            )
           )
-        ),
-        Effect.map(({ events }) => events)
+        )
       )
     )
 

@@ -19,9 +19,7 @@ import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
-import type * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
-import { decodeEvents } from "./decoding.js"
 import * as FastDecode from "./fastDecode.js"
 import * as internalSse from "./sse.js"
 
@@ -228,19 +226,14 @@ export const make = Effect.gen(function*() {
         })
       ))
 
-  const openEvents = <Out>(
-    request: HttpClientRequest.HttpClientRequest,
-    decodeWith:
-      | ((xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<Out, GigaChatError.GigaChatError>)
-      | undefined
-  ) =>
+  const events = (request: HttpClientRequest.HttpClientRequest) =>
     run(
       HttpClientRequest.setHeader(
         HttpClientRequest.setHeader(request, "accept", "text/event-stream"),
         "cache-control",
         "no-store"
       ),
-      (response): Effect.Effect<DecodedEvents<Out>, GigaChatError.GigaChatError> => {
+      (response): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
         const method = response.request.method
         const url = response.request.url
         const type = mediaType(response)
@@ -264,65 +257,21 @@ export const make = Effect.gen(function*() {
               timeout
             )
           )
-        const xHeaders = XHeaders.fromHeaders(response.headers)
         return Effect.succeed({
-          xHeaders,
-          // One stage from the body's bytes to events (or decoded events): every stage costs CPU on every read.
+          xHeaders: XHeaders.fromHeaders(response.headers),
+          // One stage from the body's bytes to events: every stage costs CPU on every network read.
           events: internalSse.decodeBody(
             { maxEventSize: config.maxSseEventSize },
             { method, url },
             (error: HttpClientError.HttpClientError | GigaChatError.TimeoutError) =>
-              error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout),
-            decodeWith?.(xHeaders)
+              error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout)
           )(body)
         })
       }
     )
 
-  const events = (request: HttpClientRequest.HttpClientRequest) => openEvents<Sse.Event>(request, undefined)
-
-  const service: HttpTransport.Service = { text, json, bytes, events }
-  return Object.assign(service, { [EventsWithDecoder]: openEvents } satisfies WithEventsDecoder)
+  return { text, json, bytes, events } satisfies HttpTransport.Service
 })
-
-/** @internal */
-export interface DecodedEvents<A> {
-  readonly xHeaders: XHeaders.XHeaders
-  readonly events: Stream.Stream<A, GigaChatError.GigaChatError>
-}
-
-/**
- * The key of the built-in transport's `events` that decodes each event in the stage that parses the body.
- *
- * @internal
- */
-export const EventsWithDecoder: unique symbol = Symbol.for("@effect-gigachat/core/HttpTransport/EventsWithDecoder")
-
-/** @internal */
-export interface WithEventsDecoder {
-  readonly [EventsWithDecoder]: <A>(
-    request: HttpClientRequest.HttpClientRequest,
-    decodeWith: (xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<A, GigaChatError.GigaChatError>
-  ) => Effect.Effect<DecodedEvents<A>, GigaChatError.GigaChatError>
-}
-
-/**
- * A stream's events decoded by `decodeWith`: in the body's own stage with the built-in transport, in a stage of
- * their own with any other (a test's or a caller's `HttpTransport`).
- *
- * @internal
- */
-export const decodedEvents = <A>(
-  transport: HttpTransport.Service,
-  request: HttpClientRequest.HttpClientRequest,
-  decodeWith: (xHeaders: XHeaders.XHeaders) => internalSse.EventDecoder<A, GigaChatError.GigaChatError>
-): Effect.Effect<DecodedEvents<A>, GigaChatError.GigaChatError> =>
-  EventsWithDecoder in transport
-    ? (transport as HttpTransport.Service & WithEventsDecoder)[EventsWithDecoder](request, decodeWith)
-    : Effect.map(transport.events(request), ({ events, xHeaders }) => ({
-      xHeaders,
-      events: decodeEvents(events, decodeWith(xHeaders))
-    }))
 
 const notJson = (text: string, method: string, url: string, contentType: string | undefined, cause: unknown) =>
   new GigaChatError.DecodeError({

@@ -1,7 +1,6 @@
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
-import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
@@ -160,8 +159,8 @@ export class Parser {
   }
 }
 
-type Decoding<In, IE, OE = IE, Out = Sse.Event> = Channel.Channel<
-  Chunk.Chunk<Out>,
+type Decoding<In, IE, OE = IE> = Channel.Channel<
+  Chunk.Chunk<Sse.Event>,
   Chunk.Chunk<In>,
   OE | GigaChatError.DecodeError,
   IE,
@@ -179,14 +178,6 @@ interface Failures<IE, OE> {
 
 const keepFailures: Failures<any, any> = { upstream: (error) => error, decoding: (error) => error }
 
-/**
- * Turns each event into the stream's element in the decoding stage itself: a separate stage after it would cost its
- * own CPU on every network read. A failure ends the stream after the elements before it.
- *
- * @internal
- */
-export type EventDecoder<Out, OE> = (event: Sse.Event) => Either.Either<Out, OE>
-
 const utf8Decoder = () => {
   // Non-fatal UTF-8 decoding (invalid bytes become U+FFFD, as the SSE spec asks); `stream: true` keeps a multi-byte
   // character split across chunks intact. The BOM is removed by the parser for both entry points.
@@ -197,36 +188,23 @@ const utf8Decoder = () => {
   }
 }
 
-const makeChannelWith = <In, IE, OE = IE, Out = Sse.Event>(
+const makeChannelWith = <In, IE, OE = IE>(
   options: Sse.DecodeOptions | undefined,
   makeDecoder: () => { readonly decode: (input: In) => string; readonly flush: () => string },
-  failures: Failures<IE, OE> = keepFailures,
-  decodeEvent?: EventDecoder<Out, OE>
-): Decoding<In, IE, OE, Out> =>
+  failures: Failures<IE, OE> = keepFailures
+): Decoding<In, IE, OE> =>
   Channel.suspend(() => {
     const parser = new Parser(resolveMaxEventSize(options))
     const decoder = makeDecoder()
     const emit = (
-      events: Array<Sse.Event>,
+      out: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
-      next: Decoding<In, IE, OE, Out>
-    ): Decoding<In, IE, OE, Out> => {
-      let rest: Decoding<In, IE, OE, Out> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
-      let out = events as unknown as Array<Out>
-      if (decodeEvent !== undefined) {
-        out = []
-        for (const event of events) {
-          const decoded = decodeEvent(event)
-          if (Either.isLeft(decoded)) {
-            rest = Channel.fail(decoded.left)
-            break
-          }
-          out.push(decoded.right)
-        }
-      }
+      next: Decoding<In, IE, OE>
+    ): Decoding<In, IE, OE> => {
+      const rest: Decoding<In, IE, OE> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
       return out.length === 0 ? rest : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
-    const loop: Decoding<In, IE, OE, Out> = Channel.readWithCause({
+    const loop: Decoding<In, IE, OE> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
         const out: Array<Sse.Event> = []
         for (const input of inputs) {
@@ -273,21 +251,20 @@ export const decode = (options?: Sse.DecodeOptions) =>
   Stream.pipeThroughChannel(self, makeChannel<E>(options))
 
 /**
- * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, a decoding failure names
- * the request, and with `decodeEvent` each event becomes the stream's element in that same stage.
+ * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, and a decoding failure
+ * names the request.
  *
  * @internal
  */
-export const decodeBody = <IE, OE, Out = Sse.Event>(
+export const decodeBody = <IE, OE>(
   options: Sse.DecodeOptions | undefined,
   request: { readonly method: string; readonly url: string },
-  upstream: (error: IE) => OE,
-  decodeEvent?: EventDecoder<Out, OE>
+  upstream: (error: IE) => OE
 ) =>
-<R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Out, OE | GigaChatError.DecodeError, R> =>
+<R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Sse.Event, OE | GigaChatError.DecodeError, R> =>
   Stream.pipeThroughChannel(
     self,
-    makeChannelWith<Uint8Array, IE, OE, Out>(options, utf8Decoder, {
+    makeChannelWith<Uint8Array, IE, OE>(options, utf8Decoder, {
       upstream,
       decoding: (error) =>
         error.url === undefined
@@ -298,7 +275,7 @@ export const decodeBody = <IE, OE, Out = Sse.Event>(
             }
           )
           : error
-    }, decodeEvent)
+    })
   )
 
 /** @internal */

@@ -256,7 +256,6 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
 class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  private body: Effect.Effect<Uint8Array, HttpClientError.ResponseError> | undefined
 
   constructor(
     readonly request: HttpClientRequest.HttpClientRequest,
@@ -285,16 +284,16 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
   }
 
-  /** The whole body, read once: later reads get the same bytes, as with the platform's responses. */
+  /**
+   * The whole body; the exchange keeps it, so later reads get the same bytes, as with the platform's responses.
+   * Usually the body has arrived with the headers, and no step waits for it.
+   */
   private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
-    return this.body ??= Effect.suspend(() => {
-      // Usually the body has arrived with the headers: no step waits for it.
+    return Effect.suspend(() => {
       const whole = this.exchange.wholeIfArrived()
-      if (whole !== undefined) {
-        this.body = Effect.succeed(whole)
-        return this.body
-      }
-      return Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
+      return whole !== undefined
+        ? Effect.succeed(whole)
+        : Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
     })
   }
 
