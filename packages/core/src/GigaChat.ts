@@ -40,6 +40,7 @@ import * as HttpTransport from "./HttpTransport.js"
 import * as internalCompletions from "./internal/completions.js"
 import * as internal from "./internal/gigachat.js"
 import * as internalMock from "./internal/gigachatMock.js"
+import * as internalStream from "./internal/stream.js"
 import type * as Models from "./Models.js"
 import type * as Tokens from "./Tokens.js"
 import type * as Tool from "./Tool.js"
@@ -432,7 +433,7 @@ export const chat = (
 export const stream = (
   request: ChatInput
 ): Stream.Stream<XHeaders.WithXHeaders<Chat.ChatCompletionChunk>, GigaChatError.GigaChatError, GigaChat> =>
-  Stream.unwrap(Effect.map(GigaChat, (gc) => gc.stream(request)))
+  internalStream.unwrap(Effect.map(GigaChat, (gc) => gc.stream(request)))
 
 /**
  * Structured output (v1) with the `GigaChat` service from the context.
@@ -667,7 +668,7 @@ export const completionsStream = (
   XHeaders.WithXHeaders<Completions.ChatCompletionChunk>,
   GigaChatError.GigaChatError,
   GigaChat
-> => Stream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
+> => internalStream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
 
 /**
  * v2 structured output with the `GigaChat` service of the context (see `CompletionsService.parse`).

@@ -11,6 +11,7 @@ import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 import { apiInteractions, readFixture } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
 import { credentials, mockServices, sse } from "./utils/mockHttp.js"
@@ -106,6 +107,44 @@ describe("GigaChat.stream", () => {
       assert.strictEqual(body.temperature, 0.5)
     }).pipe(Effect.provide(layer))
   })
+
+  it.effect("with an installed tracer, the GigaChat.stream span holds the request and ends after the last chunk", () =>
+    Effect.gen(function*() {
+      const base = yield* Effect.tracer
+      const events: Array<string> = []
+      const tracer = Tracer.make({
+        span: (...args) => {
+          const span = base.span(...args)
+          events.push(`start ${span.name}`)
+          const end = span.end.bind(span)
+          span.end = (endTime, exit) => {
+            events.push(`end ${span.name}`)
+            end(endTime, exit)
+          }
+          return span
+        },
+        context: base.context
+      })
+      const { layer } = setup(() =>
+        Effect.map(Effect.option(Effect.currentSpan), (span) => {
+          events.push(`request in ${Option.match(span, { onNone: () => "none", onSome: (span) => span.name })}`)
+          return sse([frame(chunk("a")), frame(chunk("b")), "data: [DONE]\n\n"])
+        })
+      )
+      yield* Stream.runForEach(GigaChat.stream("x"), (chunk) =>
+        Effect.sync(() => {
+          events.push(`chunk ${chunk.choices[0]?.delta.content}`)
+        })).pipe(Effect.provide(layer), Effect.withTracer(tracer))
+      assert.deepStrictEqual(events, [
+        "start GigaChat.stream",
+        "start GigaChat.Auth.oauth",
+        "end GigaChat.Auth.oauth",
+        "request in GigaChat.stream",
+        "chunk a",
+        "chunk b",
+        "end GigaChat.stream"
+      ])
+    }))
 
   it.effect("replays test_stream_simple.yaml, cut every 5 bytes, to the recorded chunks", () => {
     const [recorded] = apiInteractions("test_stream_simple")

@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
+import * as Streams from "./stream.js"
 
 /** The tracer of every runtime that has not been given another one. */
 const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
@@ -31,18 +32,18 @@ export const withSpan =
 
 /**
  * `Stream.unwrap(open)` in a span that covers the stream from the request to its end. Without a span it is one
- * `unwrap`: every stage of a stream costs CPU on each network read.
+ * unwrap (`Streams.unwrap`): every stage of a stream costs CPU on each network read.
  *
  * @internal
  */
 export const unwrapStreamWithSpan =
   (name: string, attributes?: Attributes) =>
   <A, E, R, E2, R2>(open: Effect.Effect<Stream.Stream<A, E, R>, E2, R2>): Stream.Stream<A, E | E2, R | R2> => {
-    const traced: Stream.Stream<A, E | E2, R | R2> = Stream.withSpan(Stream.unwrap(open), name, {
+    const traced: Stream.Stream<A, E | E2, R | R2> = Stream.withSpan(Streams.unwrap(open), name, {
       captureStackTrace: false,
       ...(attributes ? { attributes } : {})
     })
-    return Stream.unwrap(
+    return Streams.unwrap(
       Effect.tracerWith((tracer): Effect.Effect<Stream.Stream<A, E | E2, R | R2>, E2, R2> =>
         tracer === builtInTracer ? open : Effect.succeed(traced)
       )
