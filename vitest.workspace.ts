@@ -5,5 +5,6 @@
 export default [
   "packages/core/vitest.config.ts",
   "packages/node/vitest.config.ts",
-  "packages/examples/vitest.config.ts"
+  "packages/examples/vitest.config.ts",
+  "packages/bench/vitest.config.ts"
 ]

@@ -1,0 +1,150 @@
+import { assert, describe, it } from "@effect/vitest"
+import type { ClientName, Phase, Sizes, WorkloadName } from "../src/job.js"
+import type { Measurement, Report } from "../src/report.js"
+import { render } from "../src/report.js"
+
+const sizes: Sizes = {
+  warmup: 10,
+  sequential: 1000,
+  concurrent: 1000,
+  concurrency: 8,
+  embeddings: 100,
+  longStream: 1000,
+  streams: 2,
+  streamChunks: 10,
+  pacedStream: 1000,
+  stampede: 10
+}
+
+const stats = { oauth: 1, chat: 0, stream: 0, streamChunks: 0, embeddings: 0, unauthorized: 0, notFound: 0 }
+
+/** A child that measured `phases` (1,000 calls or chunks each) in `run`. */
+const measured = (
+  run: number,
+  client: ClientName,
+  workload: WorkloadName,
+  phases: ReadonlyArray<Pick<Phase, "name" | "wallMs" | "cpuMs">>
+): Measurement => ({
+  run,
+  client,
+  workload,
+  wallMs: 1000,
+  serverCpuMs: 100,
+  stats,
+  result: {
+    client,
+    workload,
+    importMs: 100,
+    firstDoneMs: 150,
+    maxRssMb: 100,
+    phases: phases.map((phase) => ({ ...phase, count: 1000, peakRssMb: 100 }))
+  }
+})
+
+/** A chat child whose sequential and concurrent phases took `cpuMs` of CPU for 1,000 calls. */
+const chat = (run: number, client: ClientName, cpuMs: number) =>
+  measured(run, client, "chat", [
+    { name: "sequential", wallMs: 1000, cpuMs },
+    { name: "concurrent", wallMs: 1000, cpuMs }
+  ])
+
+/** A paced stream child that received 1,000 chunks in `wallMs`. */
+const paced = (run: number, client: ClientName, wallMs: number) =>
+  measured(run, client, "stream-paced", [{ name: "paced", wallMs, cpuMs: 10 }])
+
+const report = (measurements: ReadonlyArray<Measurement>, workloads: ReadonlyArray<WorkloadName>): Report => ({
+  measurements,
+  sizes,
+  runs: 3,
+  quick: false,
+  clients: ["ours", "undici", "gigachat"],
+  workloads,
+  date: new Date(0),
+  node: "v20",
+  cpus: [],
+  platform: "test",
+  totalMemoryGb: 1,
+  loadAverage: [0, 0, 0],
+  totalSeconds: 1
+})
+
+const goal = (markdown: string, start: string): string => {
+  const line = markdown.split("\n").find((candidate) => candidate.startsWith(`- ${start}`))
+  assert.isDefined(line, `no goal line starting with "${start}"`)
+  return line!
+}
+
+describe("bench report", () => {
+  it("a ratio is taken within each run, then the median: drift between runs cancels out", () => {
+    // The machine gets twice as slow from run to run; within every run ours costs 1.5× undici.
+    const markdown = render(report([
+      chat(0, "ours", 150),
+      chat(0, "undici", 100),
+      chat(0, "gigachat", 300),
+      chat(1, "ours", 300),
+      chat(1, "undici", 200),
+      chat(1, "gigachat", 600),
+      chat(2, "ours", 600),
+      chat(2, "undici", 400),
+      chat(2, "gigachat", 1200)
+    ], ["chat"]))
+    // The ratio of the medians (300 / 200) happens to agree here; the per-run list shows every run at 1.5×.
+    assert.include(
+      goal(markdown, "Client CPU per chat request at most 1.3× raw undici (sequential)"),
+      "300 µs vs 200 µs, ours / undici 1.50× (runs: 1.50×, 1.50×, 1.50×) — **not met**"
+    )
+    assert.include(markdown, "| *ours / undici* | 1.00× | — | — | 1.50× | 1.00× |")
+  })
+
+  it("the per-run ratios differ from the ratio of the medians when runs are paired differently", () => {
+    // Medians: ours 200, undici 200 (ratio of medians 1.00×); within the runs ours is 2×, 0.5× and 1.25× undici.
+    const markdown = render(report([
+      chat(0, "ours", 200),
+      chat(0, "undici", 100),
+      chat(1, "ours", 100),
+      chat(1, "undici", 200),
+      chat(2, "ours", 250),
+      chat(2, "undici", 200)
+    ], ["chat"]))
+    assert.include(
+      goal(markdown, "Client CPU per chat request at most 1.3× raw undici (concurrent)"),
+      "ours / undici 1.25× (runs: 2.00×, 0.50×, 1.25×) — **met**"
+    )
+  })
+
+  it("at least the gigachat package's: met in every run, not met in none, undecided when the runs disagree", () => {
+    const verdict = (oursMs: ReadonlyArray<number>, theirsMs: ReadonlyArray<number>) =>
+      goal(
+        render(report(
+          oursMs.flatMap((ms, run) => [paced(run, "ours", ms), paced(run, "gigachat", theirsMs[run]!)]),
+          ["stream-paced"]
+        )),
+        "Chunks/s at a fixed pace"
+      )
+    // Less time for the same chunks: more chunks/s.
+    assert.include(verdict([100, 100, 100], [101, 100, 110]), "**met**")
+    assert.include(verdict([110, 120, 101], [100, 100, 100]), "**not met**")
+    assert.include(verdict([100, 120, 101], [101, 100, 100]), "**undecided**: at least equal in 1 of 3 runs")
+  })
+
+  it("a workload the gigachat package fails is met by default only when ours has a figure", () => {
+    const failed: Measurement = {
+      run: 0,
+      client: "gigachat",
+      workload: "stream-paced",
+      wallMs: 10,
+      serverCpuMs: 1,
+      stats,
+      error: "SyntaxError"
+    }
+    assert.include(
+      goal(render(report([paced(0, "ours", 100), failed], ["stream-paced"])), "Chunks/s at a fixed pace"),
+      "**met by default**"
+    )
+    const oursFailed: Measurement = { ...failed, client: "ours" }
+    assert.include(
+      goal(render(report([oursFailed, failed], ["stream-paced"])), "Chunks/s at a fixed pace"),
+      "— not measured"
+    )
+  })
+})
