@@ -106,7 +106,7 @@ export const make = Effect.gen(function*() {
 
   // Uninterruptible from the check to the fork: an interruption in between would leave a Deferred that nobody
   // completes, and every later caller would wait on it forever.
-  const cached: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect
+  const refreshOrWait: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect
     .uninterruptibleMask((restore) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.suspend(() => {
@@ -120,6 +120,14 @@ export const make = Effect.gen(function*() {
           return restore(Effect.map(Deferred.await(waitFor), Option.some))
         }))
     )
+
+  // A usable token, the usual case, is answered in one step; only a missing or expiring one needs the mask.
+  const cached: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect.clockWith(
+    (clock) =>
+      Option.isSome(current) && usable(current.value, clock.unsafeCurrentTimeMillis(), bufferMillis)
+        ? Effect.succeed(current)
+        : refreshOrWait
+  )
 
   const token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect.flatMap(
     RequestContext.get,
