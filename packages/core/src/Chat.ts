@@ -13,7 +13,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
 import * as FastDecode from "./internal/fastDecode.js"
-import { buildBody, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
+import { buildBodyEither, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -586,26 +586,38 @@ export const encodeRequest = (
   defaults: RequestDefaults,
   stream: boolean
 ): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
-  Effect.suspend(() => {
-    const decoded = decodeChat(request)
-    if (Either.isLeft(decoded)) {
-      return Effect.fail(
-        new GigaChatError.InvalidRequestError({ description: describeParseError(decoded.left), cause: decoded.left })
-      )
-    }
-    return buildBody(() => {
-      const chat = withDefaults(decoded.right, defaults) as Record<string, unknown>
-      // the fields in the order of the schema, as the decoder would give them
-      const ordered: Record<string, unknown> = {}
-      for (const key of fieldOrder) if (key in chat) ordered[key] = chat[key]
-      const { additional_fields, stream: _stream, ...explicit } = dropUndefined(ordered) as Record<string, unknown>
-      const body: Record<string, unknown> = explicit
-      if (isPlainObject(additional_fields)) {
-        for (const [key, value] of Object.entries(additional_fields)) {
-          if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
-        }
+  Effect.suspend(() => encodeRequestEither(request, defaults, stream))
+
+/**
+ * {@link encodeRequest} without an effect, for the client's calls, which encode the request in the step that sends
+ * it.
+ *
+ * @internal
+ */
+export const encodeRequestEither = (
+  request: ChatRequestInput,
+  defaults: RequestDefaults,
+  stream: boolean
+): Either.Either<Record<string, unknown>, GigaChatError.InvalidRequestError> => {
+  const decoded = decodeChat(request)
+  if (Either.isLeft(decoded)) {
+    return Either.left(
+      new GigaChatError.InvalidRequestError({ description: describeParseError(decoded.left), cause: decoded.left })
+    )
+  }
+  return buildBodyEither(() => {
+    const chat = withDefaults(decoded.right, defaults) as Record<string, unknown>
+    // the fields in the order of the schema, as the decoder would give them
+    const ordered: Record<string, unknown> = {}
+    for (const key of fieldOrder) if (key in chat) ordered[key] = chat[key]
+    const { additional_fields, stream: _stream, ...explicit } = dropUndefined(ordered) as Record<string, unknown>
+    const body: Record<string, unknown> = explicit
+    if (isPlainObject(additional_fields)) {
+      for (const [key, value] of Object.entries(additional_fields)) {
+        if (key !== "stream" && !Object.hasOwn(body, key)) body[key] = value
       }
-      if (stream) body.stream = true
-      return body
-    })
+    }
+    if (stream) body.stream = true
+    return body
   })
+}

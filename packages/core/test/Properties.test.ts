@@ -627,5 +627,11 @@ describe("random request objects encode or fail with InvalidRequestError", () =>
         assert.isTrue(Exit.isFailure(exit), label)
         assertTyped(exit, (error) => error._tag === "InvalidRequestError", label)
       }
+      // The message says why, for the chat call that encodes its body in the step that sends it.
+      const bigint = yield* Effect.flip(
+        Effect.provide(GigaChat.chat({ messages, additional_fields: { n: 1n } }), layer)
+      )
+      assert.strictEqual(bigint._tag, "InvalidRequestError")
+      assert.match(bigint.message, /the request cannot be sent as JSON: .*BigInt/)
     }))
 })

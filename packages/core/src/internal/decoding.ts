@@ -185,13 +185,25 @@ export const jsonSchemaOf = <A, I>(
  *
  * @internal
  */
+export const jsonBodyEither = (
+  body: unknown
+): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
+  try {
+    return Either.right(HttpBody.unsafeJson(body))
+  } catch (error) {
+    return Either.left(
+      new GigaChatError.InvalidRequestError({
+        description: `the request cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`,
+        cause: HttpBody.HttpBodyError({ _tag: "JsonError", error })
+      })
+    )
+  }
+}
+
+/**
+ * {@link jsonBodyEither} as an effect.
+ *
+ * @internal
+ */
 export const jsonBody = (body: unknown): Effect.Effect<HttpBody.HttpBody, GigaChatError.InvalidRequestError> =>
-  Effect.mapError(HttpBody.json(body), (error) =>
-    new GigaChatError.InvalidRequestError({
-      description: `the request cannot be sent as JSON: ${
-        error.reason._tag === "JsonError" && error.reason.error instanceof Error
-          ? error.reason.error.message
-          : String(error.reason)
-      }`,
-      cause: error
-    }))
+  Effect.suspend(() => jsonBodyEither(body))

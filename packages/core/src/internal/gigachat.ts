@@ -1,6 +1,7 @@
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
@@ -20,7 +21,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
-import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
+import { decodeEvents, eventDecoder, jsonBodyEither, jsonSchemaOf, parseContent } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
@@ -66,19 +67,21 @@ export const make = Effect.gen(function*() {
     flags: config.flags
   }
 
+  // Validated and encoded without steps of its own: the step that runs it goes on to the exchange.
   const chatBody = (request: GigaChat.ChatInput, stream: boolean) =>
-    Chat.encodeRequest(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
+    Either.flatMap(
+      Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream),
+      jsonBodyEither
+    )
 
   const chat = (request: GigaChat.ChatInput) =>
-    chatBody(request, false).pipe(
-      Effect.flatMap(jsonBody),
-      Effect.flatMap((body) =>
-        transport.json(
-          HttpClientRequest.post("/chat/completions", { body }),
-          Chat.ChatCompletion
-        )
-      ),
-      Effect.map(withXHeaders),
+    Effect.suspend(() => {
+      const body = chatBody(request, false)
+      return Either.isLeft(body) ? Effect.fail(body.left) : Effect.map(
+        transport.json(HttpClientRequest.post("/chat/completions", { body: body.right }), Chat.ChatCompletion),
+        withXHeaders
+      )
+    }).pipe(
       Tracing.withSpan(
         "GigaChat.chat",
         { "gen_ai.request.model": requestModel(request, config) },
@@ -93,9 +96,12 @@ export const make = Effect.gen(function*() {
   const stream = (request: GigaChat.ChatInput) =>
     // The span covers the whole stream, not only the wait for the response headers.
     Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
-      chatBody(request, true).pipe(
-        Effect.flatMap(jsonBody),
-        Effect.flatMap((body) => transport.events(HttpClientRequest.post("/chat/completions", { body }))),
+      Effect.suspend(() => {
+        const body = chatBody(request, true)
+        return Either.isLeft(body)
+          ? Effect.fail(body.left)
+          : transport.events(HttpClientRequest.post("/chat/completions", { body: body.right }))
+      }).pipe(
         Effect.map(({ events, xHeaders }) =>
           decodeEvents(
             events,

@@ -3,6 +3,7 @@
  * bodies before they become JSON.
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as GigaChatError from "../GigaChatError.js"
 
@@ -57,7 +58,6 @@ export const isPlainObject = (u: unknown): u is Record<string, unknown> => {
   return proto === Object.prototype || proto === null
 }
 
-/** Removes `undefined` values at any depth, so the body is exactly what JSON will carry. */
 /**
  * Removes `undefined` values at any depth, so the body is exactly what JSON will carry. A value that refers to
  * itself cannot be sent: it throws, and the encoders turn that into an `InvalidRequestError`.
@@ -87,12 +87,23 @@ export const dropUndefined = (u: unknown, ancestors: Array<object> = []): unknow
  *
  * @internal
  */
-export const buildBody = <A>(build: () => A): Effect.Effect<A, GigaChatError.InvalidRequestError> =>
-  Effect.try({
-    try: build,
-    catch: (cause) =>
+export const buildBodyEither = <A>(build: () => A): Either.Either<A, GigaChatError.InvalidRequestError> => {
+  try {
+    return Either.right(build())
+  } catch (cause) {
+    return Either.left(
       new GigaChatError.InvalidRequestError({
         description: cause instanceof Error ? cause.message : String(cause),
         cause
       })
-  })
+    )
+  }
+}
+
+/**
+ * {@link buildBodyEither} as an effect.
+ *
+ * @internal
+ */
+export const buildBody = <A>(build: () => A): Effect.Effect<A, GigaChatError.InvalidRequestError> =>
+  Effect.suspend(() => buildBodyEither(build))
