@@ -113,6 +113,22 @@ describe("NodeGigaChat's undici HttpClient", () => {
       assert.deepStrictEqual(received.map((r) => r.body), ["bytes", "[1,2]", "", "stream"])
     }).pipe(Effect.provide(clientLayer())))
 
+  it.scoped("a client with request steps of its own (mapRequest, mapRequestEffect) sends the request they make", () =>
+    Effect.gen(function*() {
+      const { origin, received } = yield* makeServer
+      const client = (yield* HttpClient.HttpClient).pipe(
+        HttpClient.mapRequest(HttpClientRequest.prependUrl(origin)),
+        HttpClient.mapRequestEffect((request) => Effect.succeed(HttpClientRequest.bodyText(request, "mapped")))
+      )
+      const response = yield* client.execute(HttpClientRequest.post("/echo"))
+      assert.strictEqual(yield* response.text, "mapped")
+      const refused = yield* Effect.flip(
+        HttpClient.mapRequestEffect(client, () => Effect.fail("no request")).execute(HttpClientRequest.post("/echo"))
+      )
+      assert.strictEqual(refused, "no request")
+      assert.deepStrictEqual(received.map((r) => `${r.url} ${r.body}`), ["/echo mapped"])
+    }).pipe(Effect.provide(clientLayer())))
+
   it.scoped("a 1 MiB body arrives whole, read at once or as a stream", () =>
     Effect.gen(function*() {
       const { origin } = yield* makeServer

@@ -11,6 +11,7 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -30,8 +31,14 @@ import * as Stream from "effect/Stream"
  */
 export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
   HttpClient.makeWith(
-    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) =>
-      Effect.flatMap(effect, (request) => send(dispatcher, request)),
+    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => {
+      // The request comes as `Effect.succeed(request)`, an `Exit`, unless the client was given an effectful
+      // preprocessing step: then it is sent without a step of its own.
+      const exit = Exit.isExit(effect) ? effect as Exit.Exit<HttpClientRequest.HttpClientRequest> : undefined
+      return exit !== undefined && Exit.isSuccess(exit)
+        ? send(dispatcher, exit.value)
+        : Effect.flatMap(effect, (request) => send(dispatcher, request))
+    },
     Effect.succeed
   )
 
@@ -298,7 +305,13 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => utf8.decode(bytes))
+    return Effect.suspend(() => {
+      // The usual case in one step, as for `bytes`.
+      const whole = this.exchange.wholeIfArrived()
+      return whole !== undefined
+        ? Effect.succeed(utf8.decode(whole))
+        : Effect.map(this.bytes, (bytes) => utf8.decode(bytes))
+    })
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
