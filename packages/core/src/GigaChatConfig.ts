@@ -59,7 +59,11 @@ export interface Options {
   readonly user?: string | undefined
   /** Password of the password flow. `GIGACHAT_PASSWORD`. */
   readonly password?: Secret | undefined
-  /** Timeout of a request, and of the pause between two stream chunks. `GIGACHAT_TIMEOUT` (seconds), default 30 s. */
+  /**
+   * Timeout of a request, and of the pause between two stream chunks. `GIGACHAT_TIMEOUT` (seconds), default 30 s.
+   * In code it is a `Duration` input, where a bare number is milliseconds (Effect's rule, unlike the variable and
+   * the Python SDK): write `"30 seconds"` or `Duration.seconds(30)`.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /** Verify the server's TLS certificate. `GIGACHAT_VERIFY_SSL_CERTS`, default true. */
   readonly verifySslCerts?: boolean | undefined

@@ -79,7 +79,7 @@ const makeServer = Effect.gen(function*() {
 })
 
 const clientLayer = (options: GigaChatConfig.Options = {}) =>
-  NodeGigaChat.layerHttpClient.pipe(Layer.provide(GigaChatConfig.layer({ timeout: 5, ...options })))
+  NodeGigaChat.layerHttpClient.pipe(Layer.provide(GigaChatConfig.layer({ timeout: "5 seconds", ...options })))
 
 describe("NodeGigaChat's undici HttpClient", () => {
   it.scoped("sends bytes, text, empty and streamed bodies; caches the body it read", () =>
@@ -230,6 +230,22 @@ describe("NodeGigaChat's undici HttpClient", () => {
       assert.strictEqual(yield* Deferred.await(closed), "/slow")
     }).pipe(Effect.provide(clientLayer())))
 
+  it.scoped("interrupting a stream that waits for the next read closes the connection", () =>
+    Effect.gen(function*() {
+      const { closed, origin } = yield* makeServer
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.execute(HttpClientRequest.get(`${origin}/slow`))
+      const first = yield* Deferred.make<string>()
+      const reading = yield* Effect.fork(
+        Stream.runForEach(response.stream, (bytes) => Deferred.succeed(first, new TextDecoder().decode(bytes)))
+      )
+      assert.strictEqual(yield* Deferred.await(first), "data: 1\n\n")
+      // The reader now waits for bytes that never come.
+      yield* Fiber.interrupt(reading)
+      assert.strictEqual(yield* Deferred.await(closed), "/slow")
+      // A body timeout longer than the test's: only the interruption can close the connection in time.
+    }).pipe(Effect.provide(clientLayer({ timeout: "10 minutes" }))))
+
   it.scoped("interrupting a request before its headers closes the connection", () =>
     Effect.gen(function*() {
       const { arrived, closed, origin } = yield* makeServer
@@ -263,7 +279,12 @@ describe("NodeGigaChat's undici HttpClient", () => {
           })
           yield* GigaChat.getModels().pipe(
             Effect.provide(
-              NodeGigaChat.layer({ baseUrl: `${origin}/echo-models`, accessToken: "t", httpSpans, timeout: 5 })
+              NodeGigaChat.layer({
+                baseUrl: `${origin}/echo-models`,
+                accessToken: "t",
+                httpSpans,
+                timeout: "5 seconds"
+              })
             ),
             Effect.withTracer(tracer),
             Effect.ignore

@@ -223,6 +223,17 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
   })
 
   /**
+   * `changed` for the stream's reader, without a canceler: the stream aborts the exchange itself when it is left
+   * (`Channel.ensuring` in `UndiciResponse.stream`), and an `Effect.async` without a canceler takes four steps fewer
+   * on every read. A waker left behind by an interruption is dropped at the next `notify`, and resuming a wait that
+   * was interrupted does nothing.
+   */
+  readonly streamChanged: Effect.Effect<void> = Effect.async<void>((resume) => {
+    if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
+    this.wakers.push(() => resume(Effect.void))
+  })
+
+  /**
    * Claims the body for a stream: `"stream"` for the first stream reader, `"whole"` when it is read as a whole
    * (the stream then gets the whole body), `"taken"` when another stream reads it.
    */
@@ -371,7 +382,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         if (taken !== undefined) return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(taken)), loop)
         if (exchange.failure !== undefined) return Channel.fail(this.decodeError(exchange.failure))
         if (exchange.done) return Channel.void
-        return Channel.zipRight(Channel.fromEffect(exchange.changed), loop)
+        return Channel.zipRight(Channel.fromEffect(exchange.streamChanged), loop)
       }
     )
     return Stream.fromChannel(start)
