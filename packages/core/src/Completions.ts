@@ -13,10 +13,11 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
-import { buildBody, describeParseError, dropUndefined } from "./internal/requestEncoding.js"
+import { buildBodyEither, describeParseError, dropUndefined } from "./internal/requestEncoding.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -1021,7 +1022,7 @@ export interface RequestDefaults {
  */
 export const defaultModel = "GigaChat"
 
-const decodeRequest = Schema.decodeUnknown(ChatCompletionRequest, { errors: "all" })
+const decodeRequest = Schema.decodeUnknownEither(ChatCompletionRequest, { errors: "all" })
 
 const wireOrder = Object.keys(requestFields)
 
@@ -1071,11 +1072,25 @@ export const encodeRequest = (
   defaults: RequestDefaults,
   stream: boolean
 ): Effect.Effect<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
-  decodeRequest(input).pipe(
-    Effect.mapError((error) =>
-      new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
+  Effect.suspend(() => encodeRequestEither(input, defaults, stream))
+
+/**
+ * {@link encodeRequest} without an effect, for the client's calls, which encode the request in the step that sends
+ * it.
+ *
+ * @internal
+ */
+export const encodeRequestEither = (
+  input: ChatCompletionRequestInput,
+  defaults: RequestDefaults,
+  stream: boolean
+): Either.Either<Record<string, unknown>, GigaChatError.InvalidRequestError> =>
+  Either.flatMap(
+    Either.mapLeft(
+      decodeRequest(input),
+      (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
     ),
-    Effect.flatMap((request) => buildBody(() => toWire(request, defaults, stream)))
+    (request) => buildBodyEither(() => toWire(request, defaults, stream))
   )
 
 // -----------------------------------------------------------------------------------------------------------------

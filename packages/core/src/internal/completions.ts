@@ -1,6 +1,7 @@
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import * as Chat from "../Chat.js"
 import * as Completions from "../Completions.js"
@@ -10,7 +11,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { decodeEvents, eventDecoder, jsonBody, jsonSchemaOf, parseContent } from "./decoding.js"
+import { decodeEvents, eventDecoder, jsonBodyEither, jsonSchemaOf, parseContent } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
@@ -319,13 +320,19 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     flags: config.flags
   }
   const post = (body: HttpBody.HttpBody) => HttpClientRequest.post(url, { body })
+  // Validated and encoded without steps of its own: the step that runs it goes on to the exchange.
+  const encode = (request: Completions.ChatCompletionRequestInput, stream: boolean) =>
+    Either.flatMap(Completions.encodeRequestEither(request, defaults, stream), jsonBodyEither)
 
   const create = (input: GigaChat.CompletionsInput): Effect.Effect<Response, GigaChatError.GigaChatError> => {
     const request = toRequest(input)
-    return Completions.encodeRequest(request, defaults, false).pipe(
-      Effect.flatMap(jsonBody),
-      Effect.flatMap((body) => transport.json(post(body), Completions.ChatCompletionResponse)),
-      Effect.map(({ value, xHeaders }) => XHeaders.attach(value, xHeaders)),
+    return Effect.suspend(() => {
+      const body = encode(request, false)
+      return Either.isLeft(body) ? Effect.fail(body.left) : Effect.map(
+        transport.json(post(body.right), Completions.ChatCompletionResponse),
+        ({ value, xHeaders }) => XHeaders.attach(value, xHeaders)
+      )
+    }).pipe(
       Tracing.withSpan(
         "GigaChat.completions.create",
         { "gen_ai.request.model": requestModel(request, config) },
@@ -345,9 +352,10 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     return Tracing.unwrapStreamWithSpan("GigaChat.completions.stream", {
       "gen_ai.request.model": requestModel(request, config)
     })(
-      Completions.encodeRequest(request, defaults, true).pipe(
-        Effect.flatMap(jsonBody),
-        Effect.flatMap((body) => transport.events(post(body))),
+      Effect.suspend(() => {
+        const body = encode(request, true)
+        return Either.isLeft(body) ? Effect.fail(body.left) : transport.events(post(body.right))
+      }).pipe(
         Effect.map(({ events, xHeaders }) =>
           decodeEvents(
             events,

@@ -199,11 +199,3 @@ export const jsonBodyEither = (
     )
   }
 }
-
-/**
- * {@link jsonBodyEither} as an effect.
- *
- * @internal
- */
-export const jsonBody = (body: unknown): Effect.Effect<HttpBody.HttpBody, GigaChatError.InvalidRequestError> =>
-  Effect.suspend(() => jsonBodyEither(body))

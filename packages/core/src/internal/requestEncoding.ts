@@ -2,7 +2,6 @@
  * What the request encoders of `Chat` and `Completions` share: readable validation messages and the clean-up of
  * bodies before they become JSON.
  */
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as GigaChatError from "../GigaChatError.js"
@@ -99,11 +98,3 @@ export const buildBodyEither = <A>(build: () => A): Either.Either<A, GigaChatErr
     )
   }
 }
-
-/**
- * {@link buildBodyEither} as an effect.
- *
- * @internal
- */
-export const buildBody = <A>(build: () => A): Effect.Effect<A, GigaChatError.InvalidRequestError> =>
-  Effect.suspend(() => buildBodyEither(build))
