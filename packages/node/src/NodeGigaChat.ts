@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import type { Auth, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
-import { GigaChat } from "@effect-gigachat/core"
+import * as GigaChat from "@effect-gigachat/core/GigaChat"
 import type * as Undici from "@effect/platform-node/Undici"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
