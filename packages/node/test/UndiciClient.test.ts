@@ -246,6 +246,18 @@ describe("NodeGigaChat's undici HttpClient", () => {
       // A body timeout longer than the test's: only the interruption can close the connection in time.
     }).pipe(Effect.provide(clientLayer({ timeout: "10 minutes" }))))
 
+  it.scoped("interrupting a read of the whole body before its end closes the connection", () =>
+    Effect.gen(function*() {
+      const { closed, origin } = yield* makeServer
+      const client = yield* HttpClient.HttpClient
+      const response = yield* client.execute(HttpClientRequest.get(`${origin}/slow`))
+      const reading = yield* Effect.fork(response.text)
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(reading)
+      assert.strictEqual(yield* Deferred.await(closed), "/slow")
+      // A body timeout longer than the test's: only the interruption can close the connection in time.
+    }).pipe(Effect.provide(clientLayer({ timeout: "10 minutes" }))))
+
   it.scoped("interrupting a request before its headers closes the connection", () =>
     Effect.gen(function*() {
       const { arrived, closed, origin } = yield* makeServer

@@ -211,25 +211,14 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     return taken
   }
 
-  /** Waits until more bytes, the end or a failure arrive; interrupting the wait aborts the exchange. */
-  readonly changed: Effect.Effect<void> = Effect.async<void>((resume) => {
-    if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
-    const wake = () => resume(Effect.void)
-    this.wakers.push(wake)
-    return Effect.sync(() => {
-      this.wakers = this.wakers.filter((other) => other !== wake)
-      this.abort()
-    })
-  })
-
   /**
-   * `changed` for the stream's reader, without a canceler: the stream aborts the exchange itself when it is left
-   * (`Channel.ensuring` in `UndiciResponse.stream`), and an `Effect.async` with a canceler is wrapped in an
-   * interruption handler that costs a token stream 9 of its 36 effects per read (`test/CallSteps.test.ts`). A waker
-   * left behind by an interruption is dropped at the next `notify`, and resuming a wait that was interrupted does
-   * nothing.
+   * Waits until more bytes, the end or a failure arrive. It has no canceler: an `Effect.async` with one is wrapped in
+   * an interruption handler, which cost a token stream 9 of its 36 effects per read (`test/CallSteps.test.ts`).
+   * Whoever waits aborts the exchange when it is interrupted instead, once: `readAll` and the stream (its
+   * `Channel.ensuring`). A waker left behind by an interruption is dropped at the next `notify`, and resuming a wait
+   * that was interrupted does nothing.
    */
-  readonly streamChanged: Effect.Effect<void> = Effect.async<void>((resume) => {
+  readonly changed: Effect.Effect<void> = Effect.async<void>((resume) => {
     if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
     this.wakers.push(() => resume(Effect.void))
   })
@@ -268,7 +257,8 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
       if (this.done) return Effect.succeed(this.wholeIfArrived()!)
       return Effect.zipRight(this.changed, loop)
     })
-    return loop
+    // A reader that leaves before the end lets go of the connection.
+    return Effect.onInterrupt(loop, () => Effect.sync(() => this.abort()))
   }
 }
 
@@ -304,26 +294,24 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   /**
-   * The whole body; the exchange keeps it, so later reads get the same bytes, as with the platform's responses.
-   * Usually the body has arrived with the headers, and no step waits for it.
+   * `f` of the whole body; the exchange keeps it, so later reads get the same bytes, as with the platform's
+   * responses. Usually the body has arrived with the headers, and it is read in one step.
    */
-  private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+  private whole<A>(f: (bytes: Uint8Array) => A): Effect.Effect<A, HttpClientError.ResponseError> {
     return Effect.suspend(() => {
       const whole = this.exchange.wholeIfArrived()
       return whole !== undefined
-        ? Effect.succeed(whole)
-        : Effect.mapError(this.exchange.readAll(), (cause) => this.decodeError(cause))
+        ? Effect.succeed(f(whole))
+        : Effect.mapBoth(this.exchange.readAll(), { onFailure: (cause) => this.decodeError(cause), onSuccess: f })
     })
   }
 
+  private get bytes(): Effect.Effect<Uint8Array, HttpClientError.ResponseError> {
+    return this.whole((bytes) => bytes)
+  }
+
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.suspend(() => {
-      // The usual case in one step, as for `bytes`.
-      const whole = this.exchange.wholeIfArrived()
-      return whole !== undefined
-        ? Effect.succeed(utf8.decode(whole))
-        : Effect.map(this.bytes, (bytes) => utf8.decode(bytes))
-    })
+    return this.whole((bytes) => utf8.decode(bytes))
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -343,7 +331,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.map(this.bytes, (bytes) => {
+    return this.whole((bytes) => {
       const copy = new Uint8Array(bytes.length)
       copy.set(bytes)
       return copy.buffer
@@ -383,7 +371,7 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
         if (taken !== undefined) return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(taken)), loop)
         if (exchange.failure !== undefined) return Channel.fail(this.decodeError(exchange.failure))
         if (exchange.done) return Channel.void
-        return Channel.zipRight(Channel.fromEffect(exchange.streamChanged), loop)
+        return Channel.zipRight(Channel.fromEffect(exchange.changed), loop)
       }
     )
     return Stream.fromChannel(start)
