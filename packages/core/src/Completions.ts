@@ -1075,10 +1075,11 @@ export const encodeRequest = (
   Effect.suspend(() => encodeRequestEither(input, defaults, stream))
 
 /**
- * {@link encodeRequest} without an effect, for the client's calls, which encode the request in the step that sends
- * it.
+ * {@link encodeRequest} as an `Either`: the same body, or the same `InvalidRequestError`, computed at once. The
+ * client encodes its requests this way, in the step that sends them.
  *
- * @internal
+ * @since 0.1.0
+ * @category encoding
  */
 export const encodeRequestEither = (
   input: ChatCompletionRequestInput,

@@ -1,6 +1,7 @@
 import * as Chat from "@effect-gigachat/core/Chat"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { apiInteractions, readFixture, readJsonFixture } from "./utils/cassette.js"
 
@@ -141,6 +142,20 @@ describe("Chat", () => {
   })
 
   describe("encodeRequest", () => {
+    it("encodeRequestEither gives the body, or the InvalidRequestError naming the field, without an effect", () => {
+      assert.deepStrictEqual(
+        Chat.encodeRequestEither(Chat.fromPrompt("Hi"), noDefaults, true),
+        Either.right({ model: "GigaChat", messages: [{ role: "user", content: "Hi" }], stream: true })
+      )
+      const error = Chat.encodeRequestEither(
+        { messages: [{ content: "no role" }] } as unknown as Chat.ChatRequestInput,
+        noDefaults,
+        false
+      )
+      assert.isTrue(Either.isLeft(error) && error.left._tag === "InvalidRequestError")
+      assert.match(Either.isLeft(error) ? error.left.description : "", /messages\[0\]\.role/)
+    })
+
     it.effect("fills model, keeps content and omits stream", () =>
       Effect.gen(function*() {
         const body = yield* Chat.encodeRequest(Chat.fromPrompt("Hi"), noDefaults, false)

@@ -1,6 +1,7 @@
 import * as Completions from "@effect-gigachat/core/Completions"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import { apiInteractions, type Interaction } from "./utils/cassette.js"
 
@@ -272,6 +273,21 @@ describe("Completions", () => {
   })
 
   describe("request normalization", () => {
+    it("encodeRequestEither gives the body, or the InvalidRequestError, without an effect", () => {
+      const body = Completions.encodeRequestEither({ messages: [user("hi")] }, noDefaults, true)
+      assert.isTrue(Either.isRight(body))
+      const sent = Either.isRight(body) ? body.right : {}
+      assert.strictEqual(sent.stream, true)
+      assert.isArray(sent.messages)
+      const error = Completions.encodeRequestEither(
+        { messages: "not a list" } as unknown as Completions.ChatCompletionRequestInput,
+        noDefaults,
+        false
+      )
+      assert.isTrue(Either.isLeft(error) && error.left._tag === "InvalidRequestError")
+      assert.match(Either.isLeft(error) ? error.left.description : "", /messages/)
+    })
+
     it.effect("storage: true → {}, false → left out, an object as given", () =>
       Effect.gen(function*() {
         const messages = [user("hi")]

@@ -1,7 +1,6 @@
 import type * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import * as Chat from "../Chat.js"
 import * as Completions from "../Completions.js"
@@ -11,7 +10,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
-import { decodeEvents, eventDecoder, jsonBodyEither, jsonSchemaOf, parseContent } from "./decoding.js"
+import { decodeEvents, eventDecoder, jsonSchemaOf, parseContent, sendJson } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
@@ -320,31 +319,28 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     flags: config.flags
   }
   const post = (body: HttpBody.HttpBody) => HttpClientRequest.post(url, { body })
-  // Validated and encoded without steps of its own: the step that runs it goes on to the exchange.
-  const encode = (request: Completions.ChatCompletionRequestInput, stream: boolean) =>
-    Either.flatMap(Completions.encodeRequestEither(request, defaults, stream), jsonBodyEither)
+  const encode = (request: Completions.ChatCompletionRequestInput, stream: boolean) => () =>
+    Completions.encodeRequestEither(request, defaults, stream)
 
   const create = (input: GigaChat.CompletionsInput): Effect.Effect<Response, GigaChatError.GigaChatError> => {
     const request = toRequest(input)
-    return Effect.suspend(() => {
-      const body = encode(request, false)
-      return Either.isLeft(body) ? Effect.fail(body.left) : Effect.map(
-        transport.json(post(body.right), Completions.ChatCompletionResponse),
+    return sendJson(encode(request, false), (body) =>
+      Effect.map(
+        transport.json(post(body), Completions.ChatCompletionResponse),
         ({ value, xHeaders }) => XHeaders.attach(value, xHeaders)
+      )).pipe(
+        Tracing.withSpan(
+          "GigaChat.completions.create",
+          { "gen_ai.request.model": requestModel(request, config) },
+          (response) =>
+            definedAttributes({
+              "gen_ai.response.model": response.model,
+              "gen_ai.response.finish_reasons": response.finish_reason,
+              "gen_ai.usage.input_tokens": response.usage?.input_tokens,
+              "gen_ai.usage.output_tokens": response.usage?.output_tokens
+            })
+        )
       )
-    }).pipe(
-      Tracing.withSpan(
-        "GigaChat.completions.create",
-        { "gen_ai.request.model": requestModel(request, config) },
-        (response) =>
-          definedAttributes({
-            "gen_ai.response.model": response.model,
-            "gen_ai.response.finish_reasons": response.finish_reason,
-            "gen_ai.usage.input_tokens": response.usage?.input_tokens,
-            "gen_ai.usage.output_tokens": response.usage?.output_tokens
-          })
-      )
-    )
   }
 
   const stream = (input: GigaChat.CompletionsInput) => {
@@ -352,10 +348,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     return Tracing.unwrapStreamWithSpan("GigaChat.completions.stream", {
       "gen_ai.request.model": requestModel(request, config)
     })(
-      Effect.suspend(() => {
-        const body = encode(request, true)
-        return Either.isLeft(body) ? Effect.fail(body.left) : transport.events(post(body.right))
-      }).pipe(
+      sendJson(encode(request, true), (body) => transport.events(post(body))).pipe(
         Effect.map(({ events, xHeaders }) =>
           decodeEvents(
             events,

@@ -182,12 +182,8 @@ export const jsonSchemaOf = <A, I>(
 /**
  * The JSON body of a request. A value JSON cannot carry (a BigInt, a circular reference) is the caller's mistake:
  * an `InvalidRequestError`, not a defect.
- *
- * @internal
  */
-export const jsonBodyEither = (
-  body: unknown
-): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
+const jsonBody = (body: unknown): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
   try {
     return Either.right(HttpBody.unsafeJson(body))
   } catch (error) {
@@ -199,3 +195,18 @@ export const jsonBodyEither = (
     )
   }
 }
+
+/**
+ * Builds a request's JSON body and `send`s it, in one step: the building (validation, encoding, JSON) takes no step
+ * of its own. A request that cannot be built fails with its `InvalidRequestError`, and nothing is sent.
+ *
+ * @internal
+ */
+export const sendJson = <A, E, R>(
+  build: () => Either.Either<unknown, GigaChatError.InvalidRequestError>,
+  send: (body: HttpBody.HttpBody) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | GigaChatError.InvalidRequestError, R> =>
+  Effect.suspend((): Effect.Effect<A, E | GigaChatError.InvalidRequestError, R> => {
+    const body = Either.flatMap(build(), jsonBody)
+    return Either.isLeft(body) ? Effect.fail(body.left) : send(body.right)
+  })

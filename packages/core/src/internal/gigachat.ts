@@ -1,7 +1,6 @@
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
@@ -21,7 +20,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./completions.js"
-import { decodeEvents, eventDecoder, jsonBodyEither, jsonSchemaOf, parseContent } from "./decoding.js"
+import { decodeEvents, eventDecoder, jsonSchemaOf, parseContent, sendJson } from "./decoding.js"
 import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
@@ -67,21 +66,15 @@ export const make = Effect.gen(function*() {
     flags: config.flags
   }
 
-  // Validated and encoded without steps of its own: the step that runs it goes on to the exchange.
-  const chatBody = (request: GigaChat.ChatInput, stream: boolean) =>
-    Either.flatMap(
-      Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream),
-      jsonBodyEither
-    )
+  const chatBody = (request: GigaChat.ChatInput, stream: boolean) => () =>
+    Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
+  const chatPost = (body: HttpBody.HttpBody) => HttpClientRequest.post("/chat/completions", { body })
 
   const chat = (request: GigaChat.ChatInput) =>
-    Effect.suspend(() => {
-      const body = chatBody(request, false)
-      return Either.isLeft(body) ? Effect.fail(body.left) : Effect.map(
-        transport.json(HttpClientRequest.post("/chat/completions", { body: body.right }), Chat.ChatCompletion),
-        withXHeaders
-      )
-    }).pipe(
+    sendJson(
+      chatBody(request, false),
+      (body) => Effect.map(transport.json(chatPost(body), Chat.ChatCompletion), withXHeaders)
+    ).pipe(
       Tracing.withSpan(
         "GigaChat.chat",
         { "gen_ai.request.model": requestModel(request, config) },
@@ -96,12 +89,7 @@ export const make = Effect.gen(function*() {
   const stream = (request: GigaChat.ChatInput) =>
     // The span covers the whole stream, not only the wait for the response headers.
     Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
-      Effect.suspend(() => {
-        const body = chatBody(request, true)
-        return Either.isLeft(body)
-          ? Effect.fail(body.left)
-          : transport.events(HttpClientRequest.post("/chat/completions", { body: body.right }))
-      }).pipe(
+      sendJson(chatBody(request, true), (body) => transport.events(chatPost(body))).pipe(
         Effect.map(({ events, xHeaders }) =>
           decodeEvents(
             events,
