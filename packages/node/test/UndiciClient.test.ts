@@ -252,7 +252,10 @@ describe("NodeGigaChat's undici HttpClient", () => {
       const client = yield* HttpClient.HttpClient
       const response = yield* client.execute(HttpClientRequest.get(`${origin}/slow`))
       const reading = yield* Effect.fork(response.text)
-      yield* Effect.yieldNow()
+      // Interrupted once it waits for the rest of the body, not before it has started to read.
+      yield* Effect.repeat(Effect.zipRight(Effect.yieldNow(), Fiber.status(reading)), {
+        until: (status) => status._tag === "Suspended"
+      })
       yield* Fiber.interrupt(reading)
       assert.strictEqual(yield* Deferred.await(closed), "/slow")
       // A body timeout longer than the test's: only the interruption can close the connection in time.
