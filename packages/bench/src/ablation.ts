@@ -1,12 +1,14 @@
 /**
  * Where our per-request CPU goes: the chat request built up layer by layer, from a bare undici request to
  * `GigaChat.chat`, each measured as client CPU per request over the same canned server (started here, in its own
- * process). Not part of `pnpm bench`; run it with `tsx src/ablation.ts [--requests N] [--rounds N]`.
+ * process). Not part of `pnpm bench`; run it with `tsx src/ablation.ts [--requests N] [--rounds N] [--chunks N]`.
  *
  * Steps (each adds to the one before, unless said otherwise):
  * 1. undici `Pool.request` + `body.json()`, promise lanes (the floor of `pnpm bench`);
  * 1b. the same undici request inside one `Effect.async`, driven by `Effect.forEach` (the floor of any client built on
  *    Effect: a fiber per call and an async boundary, nothing of the SDK);
+ * 1c. the package's own `HttpClient` over undici's dispatcher (what `NodeGigaChat.layer` uses): `execute` + `text` +
+ *    `JSON.parse`, driven by `Effect.forEach` (the HTTP exchange of steps 5-7 without the SDK);
  * 2. `@effect/platform` `HttpClient` over undici (`NodeHttpClient.layerUndici`): `execute` + `response.json`, driven
  *    by `Effect.forEach` — with the platform's per-request span (the default);
  * 3. the same with the platform's span disabled (`HttpClient.currentTracerDisabledWhen`);
@@ -21,6 +23,11 @@
  * memory, then `HttpTransport.json` and `GigaChat.chat` over it. No socket, no kernel and no server share the CPU,
  * so these figures are the SDK's own cost per call, and they vary far less from run to run than the steps above.
  * The client is imported from the node package's sources (its `internal/` is not exported), which works under tsx.
+ *
+ * Streaming (steps s1-s4): client CPU per chunk of one stream at the server's fixed pace (10 events a millisecond, as
+ * `pnpm bench`'s paced workload): s1 the bench's raw undici client; s2 the body of the package's `HttpClient` read
+ * with `Stream.runForEach` (the floor of an Effect stream over it); s3 `HttpTransport.events` (+ SSE decoding);
+ * s4 `GigaChat.stream` (+ JSON parsing and chunk decoding).
  */
 import * as Chat from "@effect-gigachat/core/Chat"
 import * as GigaChat from "@effect-gigachat/core/GigaChat"
@@ -35,6 +42,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as ChildProcess from "node:child_process"
 import * as Path from "node:path"
 import * as Url from "node:url"
@@ -42,6 +50,7 @@ import * as Undici from "undici"
 // The node package does not export its internals; the ablation runs from sources under tsx.
 import * as UndiciClient from "../../node/src/internal/undiciClient.js"
 import { pool, prompt } from "./client.js"
+import * as UndiciBench from "./clientUndici.js"
 import { accessToken } from "./job.js"
 
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
@@ -52,6 +61,7 @@ const option = (name: string, fallback: number): number => {
 }
 const requests = option("requests", 3000)
 const rounds = option("rounds", 2)
+const chunks = option("chunks", 5000)
 const concurrency = 32
 
 const startServer = (): Promise<{ port: number; stop: () => void }> =>
@@ -127,6 +137,8 @@ const main = async () => {
     (client) => Effect.flatMap(client.execute(platformRequest), (response) => response.json)
   )
 
+  const networkAgent = new Undici.Agent()
+  const networkClient = UndiciClient.make(networkAgent)
   const steps: ReadonlyArray<readonly [string, (n: number) => Promise<void>]> = [
     ["1. undici Pool.request + body.json()", (n) =>
       pool(n, concurrency, async () => {
@@ -152,6 +164,11 @@ const main = async () => {
             (error) => resume(Effect.fail(error))
           )
         })
+      ))],
+    ["1c. our undici client, execute + text + JSON.parse", (n) =>
+      Effect.runPromise(forEach(
+        n,
+        Effect.flatMap(networkClient.execute(platformRequest), (response) => Effect.map(response.text, JSON.parse))
       ))],
     ["2. platform HttpClient execute + json (span on)", (n) => platform.runPromise(forEach(n, platformJson))],
     ["3. platform HttpClient execute + json (span off)", (n) =>
@@ -273,16 +290,77 @@ const main = async () => {
     ]
   ]
 
+  // One stream at the server's fixed pace (10 events a millisecond, each its own write): CPU per chunk.
+  const streamText = `stream ${chunks} paced`
+  const streamBody = JSON.stringify({
+    model: "GigaChat",
+    messages: [{ role: "user", content: streamText }],
+    stream: true
+  })
+  const streamRequest = HttpClientRequest.post(chatUrl, {
+    headers: { ...headers, accept: "text/event-stream" },
+    body: HttpBody.text(streamBody, "application/json")
+  })
+  const undiciStreams = UndiciBench.make({
+    origin,
+    baseUrl,
+    authUrl: `${origin}/r/ablation/api/v2/oauth`,
+    credentials: Buffer.from("bench-client:bench-secret").toString("base64")
+  })
+  let received = 0
+  const count = () => {
+    received++
+  }
+  const streamSteps: ReadonlyArray<readonly [string, (n: number) => Promise<void>]> = [
+    ["s1. raw undici (the bench's floor client)", (n) => undiciStreams.streamMany(1, n, true, count)],
+    ["s2. our undici client's body, Stream.runForEach", () =>
+      Effect.runPromise(
+        Effect.flatMap(
+          networkClient.execute(streamRequest),
+          (response) => Stream.runForEach(response.stream, () => Effect.sync(count))
+        )
+      )],
+    [
+      "s3. HttpTransport.events",
+      () =>
+        ours.runPromise(Effect.flatMap(HttpTransport.HttpTransport, (transport) =>
+          Effect.flatMap(
+            transport.events(
+              HttpClientRequest.post("/chat/completions", { body: HttpBody.text(streamBody, "application/json") })
+            ),
+            ({ events }) => Stream.runForEach(events, () => Effect.sync(count))
+          )))
+    ],
+    ["s4. GigaChat.stream", () =>
+      ours.runPromise(Effect.flatMap(GigaChat.GigaChat, (gc) =>
+        Stream.runForEach(
+          gc.stream({ model: "GigaChat", messages: [{ role: "user", content: streamText }] }),
+          () => Effect.sync(count)
+        )))]
+  ]
+  const measureStream = async (label: string, run: (n: number) => Promise<void>) => {
+    received = 0
+    const cpu = process.cpuUsage()
+    await run(chunks)
+    const perChunk = cpuMicros(cpu) / chunks
+    // s2 sees network reads, not events: about one a chunk at this pace, a few more or less.
+    if (label.startsWith("s2") ? received === 0 : received !== chunks) {
+      throw new Error(`${label}: ${received} of ${chunks} chunks received`)
+    }
+    results.set(label, [...(results.get(label) ?? []), perChunk])
+  }
+
   const results = new Map<string, Array<number>>()
   for (let round = 0; round < rounds; round++) {
     for (const [label, run] of steps) await measure(label, requests, run, results)
     // Memory steps are cheap: more calls make their figures steadier.
     for (const [label, run] of memorySteps) await measure(label, requests * 5, run, results)
+    for (const [label, run] of streamSteps) await measureStream(label, run)
   }
   console.log(
     `client CPU µs per request, ${requests} requests (in memory: ${
       requests * 5
-    }) at concurrency ${concurrency}, ${rounds} round(s):`
+    }) at concurrency ${concurrency}; s-steps: µs per chunk of one paced stream of ${chunks} chunks; ${rounds} round(s):`
   )
   for (const [label, values] of results) {
     console.log(`${label.padEnd(52)} ${values.map((value) => value.toFixed(0).padStart(6)).join(" ")}`)
