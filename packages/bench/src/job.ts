@@ -1,5 +1,6 @@
 /**
- * What the parent and a benchmark child exchange: the job (client, workload, sizes, server) and the measurements.
+ * What the parent, a benchmark child and the canned server exchange: the job (client, workload, sizes, server), the
+ * measurements and the server's per-run counts.
  */
 import type { Target } from "./client.js"
 
@@ -61,6 +62,8 @@ export interface Phase {
   readonly heapStartMb?: number | undefined
   readonly heapEndMb?: number | undefined
   readonly heapMaxMb?: number | undefined
+  /** Stream phases without heap samples: from the first chunk received to the last, the stream's steady pace. */
+  readonly firstToLastMs?: number | undefined
 }
 
 /** Everything one child measured. */
@@ -75,3 +78,33 @@ export interface Result {
   /** The process's peak RSS (`resourceUsage().maxRSS`). */
   readonly maxRssMb: number
 }
+
+/** Per-run request counts. */
+export interface RunStats {
+  oauth: number
+  chat: number
+  stream: number
+  streamChunks: number
+  embeddings: number
+  unauthorized: number
+  notFound: number
+  /**
+   * The last paced stream sent to the end: its events (`[DONE]` left out) and the milliseconds from its first write
+   * to its last. Its pace is the server's timer's, which runs a few percent slow, by a varying amount.
+   */
+  pacedSent: number
+  pacedSendMs: number
+}
+
+/** A run's counts before its first request. */
+export const emptyStats = (): RunStats => ({
+  oauth: 0,
+  chat: 0,
+  stream: 0,
+  streamChunks: 0,
+  embeddings: 0,
+  unauthorized: 0,
+  notFound: 0,
+  pacedSent: 0,
+  pacedSendMs: 0
+})

@@ -16,11 +16,10 @@ import * as Path from "node:path"
 import * as Url from "node:url"
 import { compile, outDir } from "./build.js"
 import type { Target } from "./client.js"
-import type { ClientName, Job, Result, Sizes, WorkloadName } from "./job.js"
+import type { ClientName, Job, Result, RunStats, Sizes, WorkloadName } from "./job.js"
 import { workloads } from "./job.js"
 import type { Measurement } from "./report.js"
 import { render } from "./report.js"
-import type { RunStats } from "./server.js"
 
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
 const packageDir = Path.dirname(here)

@@ -3,8 +3,7 @@
  * the runs, and the ratios ours/undici and ours/gigachat, then the goals of issue 8 checked against the medians.
  */
 import type * as Os from "node:os"
-import type { ClientName, Phase, Result, Sizes, WorkloadName } from "./job.js"
-import type { RunStats } from "./server.js"
+import type { ClientName, Phase, Result, RunStats, Sizes, WorkloadName } from "./job.js"
 
 /** One child's outcome, as collected by `main.ts`. */
 export interface Measurement {
@@ -108,15 +107,18 @@ const heapGrowth = (name: string, to: "heapEndMb" | "heapMaxMb"): Extract => (m)
   return p?.heapStartMb === undefined || p[to] === undefined ? undefined : p[to]! - p.heapStartMb
 }
 
-/** The rate the server sent the last paced stream at (its own clock, first write to end), chunks/s. */
+/** The rate the server sent the last paced stream at (its own clock, first write to last), chunks/s. */
 const serverPace: Extract = (m) =>
   m.result === undefined || m.stats.pacedSendMs <= 0 ? undefined : m.stats.pacedSent / (m.stats.pacedSendMs / 1000)
 
-/** A client's chunks/s on the paced stream as a share (percent) of the rate the server sent that stream at. */
+/**
+ * A client's pace on the paced stream as a share (percent) of the server's: the server's time from its first write to
+ * its last over the client's from its first chunk to its last. Both leave out the request and the first write's wait,
+ * which would otherwise weigh more in a short stream than in a long one.
+ */
 const shareOfServerPace: Extract = (m) => {
-  const client = perSecond("paced")(m)
-  const server = serverPace(m)
-  return client === undefined || server === undefined ? undefined : (client / server) * 100
+  const span = phase(m, "paced")?.firstToLastMs
+  return span === undefined || span <= 0 || m.stats.pacedSendMs <= 0 ? undefined : (m.stats.pacedSendMs / span) * 100
 }
 
 /** Keeping up with a paced stream: at least this share (percent) of the server's own rate. */
@@ -181,8 +183,9 @@ const tables = (sizes: Sizes): ReadonlyArray<Table> => [
     note: "The server sends 10 events every millisecond, each its own write, so every client keeps up and gets whole " +
       "events: chunks/s is the server's pace, and CPU per chunk compares the clients. The server's timer runs a few " +
       "percent slow, by an amount that varies from stream to stream, so each stream's own send rate (the server's " +
-      "clock, first write to end) is shown too, and the client's chunks/s as a share of it: a client that keeps up " +
-      "gets close to 100 %.",
+      "clock, first write to last) is shown too, and the client's pace as a share of it (the server's time from its " +
+      "first write to its last over the client's from its first chunk to its last): a client that keeps up gets " +
+      "close to 100 %.",
     workload: "stream-paced",
     columns: [
       { label: "chunks/s", better: "higher", digits: 0, value: perSecond("paced") },

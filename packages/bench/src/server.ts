@@ -16,36 +16,8 @@
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import { accessToken } from "./job.js"
-
-/** Per-run request counts. */
-export interface RunStats {
-  oauth: number
-  chat: number
-  stream: number
-  streamChunks: number
-  embeddings: number
-  unauthorized: number
-  notFound: number
-  /**
-   * The last paced stream sent to the end: its events (`[DONE]` left out) and the milliseconds from its first write
-   * to its end. Its pace is the server's timer's, which runs a few percent slow, by a varying amount.
-   */
-  pacedSent: number
-  pacedSendMs: number
-}
-
-const emptyStats = (): RunStats => ({
-  oauth: 0,
-  chat: 0,
-  stream: 0,
-  streamChunks: 0,
-  embeddings: 0,
-  unauthorized: 0,
-  notFound: 0,
-  pacedSent: 0,
-  pacedSendMs: 0
-})
+import type { RunStats } from "./job.js"
+import { accessToken, emptyStats } from "./job.js"
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value), "utf8")
 
@@ -178,10 +150,11 @@ const writePaced = (response: Http.ServerResponse, total: number, counts: RunSta
       if (index < total) counts.streamChunks++
     }
     if (index > total) {
-      clearInterval(timer)
-      response.end()
+      // The last events and `[DONE]` went out in this same tick.
       counts.pacedSent = total
       counts.pacedSendMs = performance.now() - firstWrite
+      clearInterval(timer)
+      response.end()
     }
   }, 1)
   response.once("close", () => clearInterval(timer))

@@ -99,7 +99,11 @@ const streamPhase = async (
   let sampledMs = 0
   let sampledCpuMs = 0
   progress = () => `${name}: ${received} of ${expected} chunks received`
+  let firstAt = 0
+  let lastAt = 0
   const onChunk = (content: string) => {
+    if (received === 0) firstAt = performance.now()
+    lastAt = performance.now()
     received++
     characters += content.length
     if (every > 0 && received % every === 0) {
@@ -128,7 +132,8 @@ const streamPhase = async (
     peakRssMb,
     heapStartMb: heapStart,
     heapEndMb: heapEnd,
-    heapMaxMb: Math.max(heapMax, heapEnd)
+    heapMaxMb: Math.max(heapMax, heapEnd),
+    ...(samples === 0 ? { firstToLastMs: lastAt - firstAt } : {})
   }
 }
 
