@@ -35,7 +35,9 @@ export type Secret = Redacted.Redacted<string> | string
 
 /**
  * The settings a caller may give. Every field is optional; what is missing comes from the environment
- * (with `layerConfig`) or from the defaults.
+ * (with `layerConfig`) or from the defaults. An empty (or all-space) text or secret counts as missing, in code and in
+ * `GIGACHAT_*` variables, as the Python SDK's truth tests (`if credentials:`) treat it: a `GIGACHAT_CREDENTIALS=` line
+ * left empty in a `.env` file does not hide a user and password that are set.
  *
  * @since 0.1.0
  * @category models

@@ -425,6 +425,21 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("blank credentials and access token (empty .env lines) leave user and password to authenticate", () => {
+    const { layer, bearers, oauth, password } = setup({}, {
+      credentials: "",
+      accessToken: " ",
+      user: "user",
+      password: "pass"
+    })
+    return Effect.gen(function*() {
+      yield* GigaChat.chat("x")
+      assert.strictEqual(oauth().length, 0)
+      assert.strictEqual(password().length, 1)
+      assert.deepStrictEqual(bearers(), ["Bearer password-token-1"])
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("credentials with surrounding whitespace (a file's newline) are trimmed in the header", () => {
     const { layer, oauth } = setup({}, { credentials: `${credentials}\n` })
     return Effect.gen(function*() {

@@ -99,6 +99,43 @@ describe("GigaChatConfig", () => {
       assert.strictEqual(config.maxRetries, 0)
     }))
 
+  it.effect("a blank text or secret variable counts as not set, as the Python SDK's truth tests do", () =>
+    Effect.gen(function*() {
+      // A `.env` template with the lines left empty, next to a user and password that are set.
+      const env = {
+        GIGACHAT_CREDENTIALS: "",
+        GIGACHAT_ACCESS_TOKEN: "  ",
+        GIGACHAT_MODEL: "",
+        GIGACHAT_SCOPE: " ",
+        GIGACHAT_BASE_URL: "",
+        GIGACHAT_CA_BUNDLE_FILE: "",
+        GIGACHAT_USER: "alice",
+        GIGACHAT_PASSWORD: "secret"
+      }
+      const fromEnv = yield* GigaChatConfig.config.pipe(withEnv(env))
+      assert.isUndefined(fromEnv.credentials)
+      assert.isUndefined(fromEnv.accessToken)
+      assert.isUndefined(fromEnv.model)
+      const config = yield* resolve(env)
+      assert.isUndefined(config.credentials)
+      assert.isUndefined(config.accessToken)
+      assert.isUndefined(config.model)
+      assert.isUndefined(config.caBundleFile)
+      assert.strictEqual(config.scope, GigaChatConfig.defaults.scope)
+      assert.strictEqual(config.baseUrl, GigaChatConfig.defaults.baseUrl)
+      assert.strictEqual(config.user, "alice")
+      assert.isTrue(GigaChatConfig.canFetchToken(config))
+    }))
+
+  it("a blank option in code counts as not given: the environment or the default applies", () => {
+    const config = GigaChatConfig.make({ credentials: "", accessToken: Redacted.make(""), model: " ", user: "" })
+    assert.isUndefined(config.credentials)
+    assert.isUndefined(config.accessToken)
+    assert.isUndefined(config.model)
+    assert.isUndefined(config.user)
+    assert.isFalse(GigaChatConfig.canFetchToken(config))
+  })
+
   it.effect("an invalid value fails with a ConfigError naming the variable", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<[string, string]> = [

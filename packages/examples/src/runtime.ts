@@ -25,9 +25,12 @@ export type Example = Effect.Effect<unknown, unknown, Services | Scope.Scope>
 /**
  * Is there a way to authenticate against the real API in this environment?
  */
-export const hasRealCredentials = (env: NodeJS.ProcessEnv): boolean =>
-  Boolean(env.GIGACHAT_CREDENTIALS) || Boolean(env.GIGACHAT_ACCESS_TOKEN) ||
-  (Boolean(env.GIGACHAT_USER) && Boolean(env.GIGACHAT_PASSWORD))
+export const hasRealCredentials = (env: NodeJS.ProcessEnv): boolean => {
+  // Blank counts as not set, as it does for the SDK's settings.
+  const set = (name: string) => (env[name] ?? "").trim() !== ""
+  return set("GIGACHAT_CREDENTIALS") || set("GIGACHAT_ACCESS_TOKEN") ||
+    (set("GIGACHAT_USER") && set("GIGACHAT_PASSWORD"))
+}
 
 /**
  * The services for an example, announcing the backend on the first line.

@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import { readdirSync } from "node:fs"
 import type { Example } from "../src/runtime.js"
+import { hasRealCredentials } from "../src/runtime.js"
 
 const folder = new URL("../src/examples/", import.meta.url)
 const names = readdirSync(folder).filter((file) => file.endsWith(".ts")).map((file) => file.slice(0, -3))
@@ -14,6 +15,14 @@ const emulator = GigaChatEmulator.layer()
 describe("examples", () => {
   it("are found", () => {
     assert.include(names, "chat")
+  })
+
+  it("use the real API only with an auth setting that is not blank", () => {
+    assert.isFalse(hasRealCredentials({}))
+    assert.isFalse(hasRealCredentials({ GIGACHAT_CREDENTIALS: "", GIGACHAT_ACCESS_TOKEN: "  " }))
+    assert.isFalse(hasRealCredentials({ GIGACHAT_USER: "user", GIGACHAT_PASSWORD: "" }))
+    assert.isTrue(hasRealCredentials({ GIGACHAT_CREDENTIALS: "a2V5" }))
+    assert.isTrue(hasRealCredentials({ GIGACHAT_USER: "user", GIGACHAT_PASSWORD: "pass" }))
   })
 
   for (const name of names) {

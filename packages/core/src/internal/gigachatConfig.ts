@@ -9,10 +9,20 @@ import type { Options, Service } from "../GigaChatConfig.js"
 const secret = (value: Redacted.Redacted<string> | string | undefined) =>
   value === undefined || Redacted.isRedacted(value) ? value : Redacted.make(value)
 
+/**
+ * An empty (or all-space) string or secret, which counts as not given: the Python SDK tests its settings for truth
+ * (`if credentials:`), so a `GIGACHAT_CREDENTIALS=` line left empty in a `.env` file means no credentials.
+ */
+const isBlank = (value: unknown): boolean =>
+  typeof value === "string"
+    ? value.trim() === ""
+    : Redacted.isRedacted(value) && typeof Redacted.value(value) === "string" &&
+      (Redacted.value(value) as string).trim() === ""
+
 /** @internal */
 export const resolve = (base: Service, options: Options): Service => {
   const pick = <K extends keyof Options>(key: K): Exclude<Options[K], undefined> | undefined =>
-    options[key] as Exclude<Options[K], undefined> | undefined
+    isBlank(options[key]) ? undefined : options[key] as Exclude<Options[K], undefined> | undefined
   return {
     baseUrl: pick("baseUrl") ?? base.baseUrl,
     authUrl: pick("authUrl") ?? base.authUrl,
@@ -48,6 +58,14 @@ export const resolve = (base: Service, options: Options): Service => {
 
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), (option) => option._tag === "Some" ? option.value : undefined)
+
+/** A text setting; set but blank counts as not set (see `isBlank`). */
+const text = (name: string): Config.Config<string | undefined> =>
+  Config.map(optional(Config.string(name)), (value) => isBlank(value) ? undefined : value)
+
+/** A secret setting; set but blank counts as not set (see `isBlank`). */
+const secretText = (name: string): Config.Config<Redacted.Redacted<string> | undefined> =>
+  Config.map(optional(Config.redacted(name)), (value) => isBlank(value) ? undefined : value)
 
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
 
@@ -104,21 +122,21 @@ const flag = (item: unknown): string | undefined => typeof item === "string" && 
 
 /** @internal */
 export const config: Config.Config<Options> = Config.all({
-  baseUrl: optional(Config.string("GIGACHAT_BASE_URL")),
-  authUrl: optional(Config.string("GIGACHAT_AUTH_URL")),
-  credentials: optional(Config.redacted("GIGACHAT_CREDENTIALS")),
-  scope: optional(Config.string("GIGACHAT_SCOPE")),
-  accessToken: optional(Config.redacted("GIGACHAT_ACCESS_TOKEN")),
-  model: optional(Config.string("GIGACHAT_MODEL")),
+  baseUrl: text("GIGACHAT_BASE_URL"),
+  authUrl: text("GIGACHAT_AUTH_URL"),
+  credentials: secretText("GIGACHAT_CREDENTIALS"),
+  scope: text("GIGACHAT_SCOPE"),
+  accessToken: secretText("GIGACHAT_ACCESS_TOKEN"),
+  model: text("GIGACHAT_MODEL"),
   profanityCheck: optional(boolean("GIGACHAT_PROFANITY_CHECK")),
-  user: optional(Config.string("GIGACHAT_USER")),
-  password: optional(Config.redacted("GIGACHAT_PASSWORD")),
+  user: text("GIGACHAT_USER"),
+  password: secretText("GIGACHAT_PASSWORD"),
   timeout: optional(seconds("GIGACHAT_TIMEOUT")),
   verifySslCerts: optional(boolean("GIGACHAT_VERIFY_SSL_CERTS")),
-  caBundleFile: optional(Config.string("GIGACHAT_CA_BUNDLE_FILE")),
-  certFile: optional(Config.string("GIGACHAT_CERT_FILE")),
-  keyFile: optional(Config.string("GIGACHAT_KEY_FILE")),
-  keyFilePassword: optional(Config.redacted("GIGACHAT_KEY_FILE_PASSWORD")),
+  caBundleFile: text("GIGACHAT_CA_BUNDLE_FILE"),
+  certFile: text("GIGACHAT_CERT_FILE"),
+  keyFile: text("GIGACHAT_KEY_FILE"),
+  keyFilePassword: secretText("GIGACHAT_KEY_FILE_PASSWORD"),
   flags: optional(list("GIGACHAT_FLAGS", flag, "flags")),
   maxConnections: optional(nonNegative("GIGACHAT_MAX_CONNECTIONS", "integer")),
   maxRetries: optional(Config.integer("GIGACHAT_MAX_RETRIES")),
@@ -126,7 +144,7 @@ export const config: Config.Config<Options> = Config.all({
   retryOnStatusCodes: optional(list("GIGACHAT_RETRY_ON_STATUS_CODES", statusCode, "HTTP status codes")),
   maxRetryAfter: optional(seconds("GIGACHAT_MAX_RETRY_AFTER")),
   tokenExpiryBuffer: optional(Config.map(nonNegative("GIGACHAT_TOKEN_EXPIRY_BUFFER_MS", "integer"), Duration.millis)),
-  chatCompletionsUrl: optional(Config.string("GIGACHAT_CHAT_COMPLETIONS_URL")),
+  chatCompletionsUrl: text("GIGACHAT_CHAT_COMPLETIONS_URL"),
   maxSseEventSize: optional(nonNegative("GIGACHAT_MAX_SSE_EVENT_SIZE", "integer")),
   httpSpans: optional(boolean("GIGACHAT_HTTP_SPANS"))
 })
