@@ -74,7 +74,8 @@ export const makeDispatcher: (
  * over undici's dispatcher: no per-request span, abort controller, finalizer or Node stream, which leaves about a
  * third of the platform client's CPU per request. It enforces the timeout with undici's header and body timeouts and
  * says so with `HttpTransport.TimeoutsByClient` and `HttpTransport.UntracedClient`. Read or discard every body you
- * get from it: an unread body holds its connection once 64 KiB are waiting, until the body timeout.
+ * get from it: once 64 KiB of a body nobody reads are waiting, its socket is paused (undici's body timeout does not
+ * run while paused), and the connection is let go only when the response is garbage collected.
  *
  * @since 0.1.0
  * @category layers

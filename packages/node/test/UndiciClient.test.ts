@@ -16,13 +16,20 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as V8 from "node:v8"
+import * as Vm from "node:vm"
 import * as UndiciClient from "../src/internal/undiciClient.js"
 
 const big = Buffer.alloc(1024 * 1024 + 7, "abcdefghij")
+
+// `gc` from a context made after the flag is set; the flag alone does not define it in the running one.
+V8.setFlagsFromString("--expose-gc")
+const collectGarbage = Vm.runInNewContext("gc") as () => void
 
 interface Received {
   readonly method: string
@@ -32,7 +39,7 @@ interface Received {
 
 /**
  * `/echo` answers the request body; `/big` 1 MiB in 64 KiB writes; `/bom` JSON after a BOM; `/slow` headers and one
- * event, then nothing; `/hang` no answer; anything else 404.
+ * event, then nothing; `/stalled` headers and 256 KiB, then nothing; `/hang` no answer; anything else 404.
  */
 const makeServer = Effect.gen(function*() {
   const received: Array<Received> = []
@@ -59,6 +66,9 @@ const makeServer = Effect.gen(function*() {
       } else if (req.url === "/slow") {
         res.writeHead(200, { "content-type": "text/event-stream" })
         res.write("data: 1\n\n")
+      } else if (req.url === "/stalled") {
+        res.writeHead(200, { "content-type": "text/event-stream" })
+        res.write(Buffer.alloc(256 * 1024, "data: x\n\n"))
       } else if (req.url !== "/hang") {
         res.writeHead(404, { "content-type": "application/json" }).end("{\"status\":404,\"message\":\"no\"}")
       }
@@ -259,6 +269,23 @@ describe("NodeGigaChat's undici HttpClient", () => {
       yield* Fiber.interrupt(reading)
       assert.strictEqual(yield* Deferred.await(closed), "/slow")
       // A body timeout longer than the test's: only the interruption can close the connection in time.
+    }).pipe(Effect.provide(clientLayer({ timeout: "10 minutes" }))))
+
+  it.scoped("a response dropped unread, its socket paused, closes the connection once garbage collected", () =>
+    Effect.gen(function*() {
+      const { closed, origin } = yield* makeServer
+      const client = yield* HttpClient.HttpClient
+      // The response is not kept: nothing can read its body any more.
+      yield* Effect.asVoid(client.execute(HttpClientRequest.get(`${origin}/stalled`)))
+      // Undici does not time out a paused body, and the timeout is longer than the test's anyway: only the
+      // collection of the response can close the connection.
+      const collectThenLook = Effect.sync(collectGarbage).pipe(
+        // Finalization callbacks run on a later turn of the event loop.
+        Effect.zipRight(Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))),
+        Effect.zipRight(Deferred.poll(closed))
+      )
+      yield* Effect.repeat(collectThenLook, { until: Option.isSome })
+      assert.strictEqual(yield* Deferred.await(closed), "/stalled")
     }).pipe(Effect.provide(clientLayer({ timeout: "10 minutes" }))))
 
   it.scoped("interrupting a request before its headers closes the connection", () =>

@@ -24,8 +24,9 @@ import * as Stream from "effect/Stream"
  * read comes (text, bytes or a stream of the reads), and interrupting a request or a read aborts the exchange.
  *
  * What is given up: no `http.client` span and no trace-context headers (GigaChat gets neither by default, see
- * `httpSpans`). A response whose body is never read holds its connection once 64 KiB are waiting, until undici's
- * body timeout: the GigaChat transport reads or discards every body.
+ * `httpSpans`). A response whose body nobody reads pauses its socket once 64 KiB are waiting, and undici does not
+ * time out a paused body: a response dropped unread (never pulled, or its reader interrupted right after the
+ * headers) is aborted when it is garbage collected, as the platform's client does with its own.
  *
  * @internal
  */
@@ -117,6 +118,12 @@ const utf8 = new TextDecoder()
 const aborted = () => new Error("the request was interrupted")
 
 /**
+ * Aborts the exchange of a response that was garbage collected before its body ended: nobody can read that body any
+ * more, and a paused socket would otherwise stay open until the agent closes.
+ */
+const abandoned = new FinalizationRegistry<Exchange>((exchange) => exchange.abort())
+
+/**
  * One request's handler, and then the state of its response's body.
  *
  * @internal
@@ -155,7 +162,10 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     if (statusCode < 200) return
     const resume = this.resumeHeaders
     this.resumeHeaders = undefined
-    resume?.(Effect.succeed(new UndiciResponse(this.request, statusCode, headers, this)))
+    if (resume === undefined) return
+    const response = new UndiciResponse(this.request, statusCode, headers, this)
+    abandoned.register(response, this, this)
+    resume(Effect.succeed(response))
   }
 
   onResponseData(controller: Undici.Dispatcher.DispatchController, chunk: Uint8Array): void {
@@ -168,6 +178,7 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.done = true
+    abandoned.unregister(this)
     this.notify()
   }
 
@@ -182,6 +193,7 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     }
     if (!this.done) {
       this.failure = error
+      abandoned.unregister(this)
       this.notify()
     }
   }
