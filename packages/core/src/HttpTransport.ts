@@ -58,6 +58,10 @@ export interface Bytes {
  * @category models
  */
 export interface EventStream {
+  /**
+   * The `x-*` headers of the response the events come from: after a retry before the first event, those of the
+   * retried request (read it as the events arrive, not once at the start).
+   */
   readonly xHeaders: XHeaders.XHeaders
   readonly events: Stream.Stream<Sse.Event, GigaChatError.GigaChatError>
 }
@@ -86,9 +90,11 @@ export interface Service {
     request: HttpClientRequest.HttpClientRequest
   ) => Effect.Effect<Bytes, GigaChatError.GigaChatError>
   /**
-   * Opens a `text/event-stream`. Auth, retry and status mapping apply until the response headers arrive; after
-   * that a failure ends the stream with the error and nothing is sent again (no duplicated output). The timeout
-   * applies to the wait for the headers and to every pause between two reads.
+   * Opens a `text/event-stream`. Auth and status mapping apply to the response; the retry policy applies until the
+   * first event is emitted: a failure before it (a status, the network, a timeout, an error object such as
+   * `{"status": 503, "message": ...}` sent as the first event) sends the request again. After the first event a
+   * failure ends the stream with the error and nothing is sent again (no duplicated output). The timeout applies to
+   * the wait for the headers and to every pause between two reads.
    */
   readonly events: (
     request: HttpClientRequest.HttpClientRequest

@@ -6,8 +6,10 @@ import * as Tool from "@effect-gigachat/core/Tool"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
 import { readdirSync } from "node:fs"
 import { apiInteractions, fixturePath, loadCassette } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
@@ -528,6 +530,25 @@ describe("GigaChat.completions", () => {
         )
         assert.deepStrictEqual(seen, ["a"])
         assert.strictEqual(error._tag, "RateLimitError")
+      }))
+
+    it.effect("an error object as the first event is retried under the retry policy", () =>
+      Effect.gen(function*() {
+        const { api, layer } = setup(
+          (_, index) =>
+            index === 1
+              ? sse([frame("error", { status: 429, message: "Too many requests" })])
+              : sse([
+                frame("response.message.delta", { messages: [{ role: "assistant", content: [{ text: "a" }] }] }),
+                frame("response.message.done", { finish_reason: "stop" })
+              ]),
+          { maxRetries: 1 }
+        )
+        const fiber = yield* Effect.fork(Effect.provide(Stream.runCollect(GigaChat.completionsStream("hi")), layer))
+        yield* TestClock.adjust("1 minute")
+        const chunks = yield* Fiber.join(fiber)
+        assert.strictEqual(Completions.text(Completions.accumulate(chunks)), "a")
+        assert.strictEqual(api().length, 2)
       }))
 
     it.effect("invalid JSON and a wrong shape are DecodeErrors", () =>

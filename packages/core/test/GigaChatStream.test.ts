@@ -346,6 +346,84 @@ describe("GigaChat.stream", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("an error object sent as the first event is retried; the chunks carry the good answer's headers", () => {
+    const { api, layer } = setup(
+      (_, index) =>
+        index === 1
+          ? sse([`data: {"status":503,"message":"Service temporarily unavailable"}\n\n`], {
+            headers: { "x-request-id": "rid-busy" }
+          })
+          : sse([frame(chunk("a")), frame(chunk("b")), "data: [DONE]\n\n"], {
+            headers: { "x-request-id": "rid-good" }
+          }),
+      { maxRetries: 2 }
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(GigaChat.stream("Hi")))
+      yield* TestClock.adjust("1 minute")
+      const chunks = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      assert.deepStrictEqual(contents(chunks), ["a", "b"])
+      assert.deepStrictEqual(chunks.map((chunk) => chunk.xHeaders["x-request-id"]), ["rid-good", "rid-good"])
+      assert.strictEqual(api().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a connection that breaks before the first event is retried after the backoff", () => {
+    const { api, layer } = setup(
+      (_, index) =>
+        index === 1
+          ? pulledSse([": keep-alive\n"], (controller) => controller.error(new TypeError("terminated")))
+          : sse([frame(chunk("a")), "data: [DONE]\n\n"]),
+      { maxRetries: 1 }
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(GigaChat.stream("Hi")))
+      yield* TestClock.adjust("400 millis")
+      // The first retry waits 0.5 s at least (backoff factor 0.5, attempt 0).
+      assert.strictEqual(api().length, 1)
+      yield* TestClock.adjust("1 minute")
+      assert.deepStrictEqual(contents(Chunk.toReadonlyArray(yield* Fiber.join(fiber))), ["a"])
+      assert.strictEqual(api().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("retries before the headers and before the first event share one budget", () => {
+    // A 503 status, then an error event, then the answer: two retries, which maxRetries 1 does not allow.
+    const { api, layer } = setup(
+      (_, index) =>
+        index === 1
+          ? new Response("busy", { status: 503 })
+          : index === 2
+          ? sse([`data: {"status":503,"message":"still busy"}\n\n`])
+          : sse([frame(chunk("late")), "data: [DONE]\n\n"]),
+      { maxRetries: 1 }
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(Stream.runDrain(GigaChat.stream("Hi"))))
+      yield* TestClock.adjust("1 minute")
+      const error = yield* Fiber.join(fiber)
+      assert.strictEqual(error._tag, "ServerError")
+      assert.include(error.message, "still busy")
+      assert.strictEqual(api().length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("an error event that is not retryable, or with retries off, fails at once with its error", () => {
+    const failing = (status: number, maxRetries: number) => {
+      const { api, layer } = setup(() => sse([`data: {"status":${status},"message":"failure ${status}"}\n\n`]), {
+        maxRetries
+      })
+      return Effect.map(
+        Effect.flip(Stream.runDrain(GigaChat.stream("Hi"))).pipe(Effect.provide(layer)),
+        (error) => [error._tag, api().length] as const
+      )
+    }
+    return Effect.gen(function*() {
+      assert.deepStrictEqual(yield* failing(400, 2), ["BadRequestError", 1])
+      assert.deepStrictEqual(yield* failing(503, 0), ["ServerError", 1])
+    })
+  })
+
   it.effect("a connection that breaks after 2 chunks ends with a TransportError: no retry, no duplicate", () => {
     const { api, layer } = setup(
       () =>

@@ -349,10 +349,10 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
       "gen_ai.request.model": requestModel(request, config)
     })(
       sendJson(encode(request, true), (body) => transport.events(post(body))).pipe(
-        Effect.map(({ events, xHeaders }) =>
+        Effect.map((opened) =>
           decodeEvents(
-            events,
-            eventDecoder(Completions.ChatCompletionChunk, method, url, xHeaders, (json, event) =>
+            opened.events,
+            eventDecoder(Completions.ChatCompletionChunk, method, url, opened, (json, event) =>
               withEventName(json, event.event))
           )
         )

@@ -90,7 +90,8 @@ export const decodeEvents = <A, E>(
 }
 
 /**
- * A decoder of stream events into a Schema's type, with the response's `x-*` headers attached.
+ * A decoder of stream events into a Schema's type, with the `x-*` headers of the response the events come from
+ * attached (read from `opened` at each event: a stream retried before its first event has the last attempt's).
  *
  * @internal
  */
@@ -98,7 +99,7 @@ export const eventDecoder = <A, I>(
   schema: Schema.Schema<A, I>,
   method: string,
   url: string,
-  xHeaders: XHeaders.XHeaders,
+  opened: { readonly xHeaders: XHeaders.XHeaders },
   prepare: (json: unknown, event: Sse.Event) => unknown = (json) => json
 ) => {
   const decode = FastDecode.decoder(schema)
@@ -109,7 +110,7 @@ export const eventDecoder = <A, I>(
         onRight: (chunk) => {
           // The chunk is this decoder's own new value (from `JSON.parse`, or the decoder's copy of it) and nobody has
           // seen it yet: `xHeaders` is set on it instead of copying it, once per event.
-          ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
+          ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = opened.xHeaders
           return Either.right(chunk as XHeaders.WithXHeaders<A>)
         }
       }))

@@ -90,14 +90,14 @@ export const make = Effect.gen(function*() {
     // The span covers the whole stream, not only the wait for the response headers.
     Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
       sendJson(chatBody(request, true), (body) => transport.events(chatPost(body))).pipe(
-        Effect.map(({ events, xHeaders }) =>
+        Effect.map((opened) =>
           decodeEvents(
-            events,
+            opened.events,
             eventDecoder(
               Chat.ChatCompletionChunk,
               "POST",
               GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions"),
-              xHeaders
+              opened
             )
           )
         )

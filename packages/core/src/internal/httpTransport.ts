@@ -19,7 +19,9 @@ import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
+import type * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
+import { streamFailure } from "./decoding.js"
 import * as FastDecode from "./fastDecode.js"
 import * as internalSse from "./sse.js"
 
@@ -226,52 +228,126 @@ export const make = Effect.gen(function*() {
         })
       ))
 
-  const events = (request: HttpClientRequest.HttpClientRequest) =>
-    run(
+  // The response of one attempt as an event stream. `first`, when given, looks at the first events before they are
+  // emitted (see `events`).
+  const openEvents = (
+    response: HttpClientResponse.HttpClientResponse,
+    first: ((events: ReadonlyArray<Sse.Event>) => GigaChatError.GigaChatError | undefined) | undefined
+  ): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
+    const method = response.request.method
+    const url = response.request.url
+    const type = mediaType(response)
+    if (type !== "text/event-stream") {
+      // Reading the first part of the body ends the read, which lets go of the connection (an unread body
+      // keeps it open until garbage collection) and shows what the server sent instead.
+      return Effect.flatMap(GigaChatError.readBodyPrefix(response, 1), (body) =>
+        Effect.fail(
+          new GigaChatError.DecodeError({
+            method,
+            url,
+            description: `expected the content type text/event-stream, got ${type ?? "none"}`,
+            body: body.slice(0, 500)
+          })
+        ))
+    }
+    const body: Stream.Stream<Uint8Array, HttpClientError.HttpClientError | GigaChatError.TimeoutError> =
+      timeoutsByClient ? response.stream : response.stream.pipe(
+        Stream.timeoutFailCause(
+          () => Cause.fail(new GigaChatError.TimeoutError({ method, url, timeout })),
+          timeout
+        )
+      )
+    return Effect.succeed({
+      xHeaders: XHeaders.fromHeaders(response.headers),
+      // One stage from the body's bytes to events: every stage costs CPU on every network read.
+      events: internalSse.decodeBody(
+        { maxEventSize: config.maxSseEventSize },
+        { method, url },
+        (error: HttpClientError.HttpClientError | GigaChatError.TimeoutError): GigaChatError.GigaChatError =>
+          error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout),
+        first
+      )(body)
+    })
+  }
+
+  const eventRequest = (request: HttpClientRequest.HttpClientRequest) =>
+    HttpClientRequest.setUrl(
       HttpClientRequest.setHeader(
         HttpClientRequest.setHeader(request, "accept", "text/event-stream"),
         "cache-control",
         "no-store"
       ),
-      (response): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
-        const method = response.request.method
-        const url = response.request.url
-        const type = mediaType(response)
-        if (type !== "text/event-stream") {
-          // Reading the first part of the body ends the read, which lets go of the connection (an unread body
-          // keeps it open until garbage collection) and shows what the server sent instead.
-          return Effect.flatMap(GigaChatError.readBodyPrefix(response, 1), (body) =>
-            Effect.fail(
-              new GigaChatError.DecodeError({
-                method,
-                url,
-                description: `expected the content type text/event-stream, got ${type ?? "none"}`,
-                body: body.slice(0, 500)
+      GigaChatConfig.resolveUrl(config.baseUrl, request.url)
+    )
+
+  const events = (request: HttpClientRequest.HttpClientRequest) =>
+    retries
+      ? Effect.suspend(() => retriedEvents(eventRequest(request)))
+      : attempt(eventRequest(request), (response) => openEvents(response, undefined))
+
+  // Retried until the first event is emitted, under one schedule: a failure before the headers (a status, the
+  // network), a failure of the body before any event (the network, a timeout), or an error object sent as the first
+  // event (`{"status": 503, ...}`) sends the request again. Once an event is out, a failure ends the stream: nothing
+  // is ever emitted twice.
+  const retriedEvents = (
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
+    let driver: Schedule.ScheduleDriver<unknown, GigaChatError.GigaChatError> | undefined
+    let emitted = false
+    const first = (events: ReadonlyArray<Sse.Event>): GigaChatError.GigaChatError | undefined => {
+      const failure = inBandFailure(events[0]!, request.method, request.url)
+      if (failure === undefined) emitted = true
+      return failure
+    }
+    const once = attempt(request, (response) => openEvents(response, first))
+    // The schedule's next step for `error`, or `error` itself when it is not retried (or no retries are left).
+    const backOff = (error: GigaChatError.GigaChatError): Effect.Effect<void, GigaChatError.GigaChatError> =>
+      Effect.matchEffect(
+        driver === undefined
+          ? Effect.flatMap(Schedule.driver(schedule), (made) => (driver = made).next(error))
+          : driver.next(error),
+        { onFailure: () => Effect.fail(error), onSuccess: () => Effect.void }
+      )
+    const open: Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> = Effect.catchAll(
+      once,
+      (error) => Effect.zipRight(backOff(error), open)
+    )
+    return Effect.map(open, (opened) => {
+      let current = opened
+      const from = (attempted: HttpTransport.EventStream): Stream.Stream<Sse.Event, GigaChatError.GigaChatError> =>
+        Stream.catchAll(attempted.events, (error) =>
+          emitted
+            ? Stream.fail(error)
+            : Stream.unwrap(
+              Effect.map(Effect.zipRight(backOff(error), open), (reopened) => {
+                current = reopened
+                return from(reopened)
               })
             ))
-        }
-        const body: Stream.Stream<Uint8Array, HttpClientError.HttpClientError | GigaChatError.TimeoutError> =
-          timeoutsByClient ? response.stream : response.stream.pipe(
-            Stream.timeoutFailCause(
-              () => Cause.fail(new GigaChatError.TimeoutError({ method, url, timeout })),
-              timeout
-            )
-          )
-        return Effect.succeed({
-          xHeaders: XHeaders.fromHeaders(response.headers),
-          // One stage from the body's bytes to events: every stage costs CPU on every network read.
-          events: internalSse.decodeBody(
-            { maxEventSize: config.maxSseEventSize },
-            { method, url },
-            (error: HttpClientError.HttpClientError | GigaChatError.TimeoutError) =>
-              error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout)
-          )(body)
-        })
+      return {
+        // The headers of the attempt whose events are emitted.
+        get xHeaders() {
+          return current.xHeaders
+        },
+        events: from(opened)
       }
-    )
+    })
+  }
 
   return { text, json, bytes, events } satisfies HttpTransport.Service
 })
+
+/** An error object sent as an event in place of a chunk (`{"status": 503, "message": ...}`), or undefined. */
+const inBandFailure = (event: Sse.Event, method: string, url: string): GigaChatError.GigaChatError | undefined => {
+  let json: unknown
+  try {
+    json = JSON.parse(event.data)
+  } catch {
+    // The chunk's own decoding reports it.
+    return undefined
+  }
+  return streamFailure(json, event.data, method, url)
+}
 
 const notJson = (text: string, method: string, url: string, contentType: string | undefined, cause: unknown) =>
   new GigaChatError.DecodeError({

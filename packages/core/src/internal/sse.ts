@@ -174,6 +174,8 @@ interface Failures<IE, OE> {
   readonly upstream: (error: IE) => OE
   /** Adds the request to a decoding failure. */
   readonly decoding: (error: GigaChatError.DecodeError) => GigaChatError.DecodeError
+  /** Looks at the first events before they are written: an error it returns fails the stream in their place. */
+  readonly first?: ((events: ReadonlyArray<Sse.Event>) => OE | undefined) | undefined
 }
 
 const keepFailures: Failures<any, any> = { upstream: (error) => error, decoding: (error) => error }
@@ -196,13 +198,20 @@ const makeChannelWith = <In, IE, OE = IE>(
   Channel.suspend(() => {
     const parser = new Parser(resolveMaxEventSize(options))
     const decoder = makeDecoder()
+    let first = failures.first
     const emit = (
       out: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
       next: Decoding<In, IE, OE>
     ): Decoding<In, IE, OE> => {
       const rest: Decoding<In, IE, OE> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
-      return out.length === 0 ? rest : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
+      if (out.length === 0) return rest
+      if (first !== undefined) {
+        const failure = first(out)
+        first = undefined
+        if (failure !== undefined) return Channel.fail(failure)
+      }
+      return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
     const loop: Decoding<In, IE, OE> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
@@ -251,21 +260,23 @@ export const decode = (options?: Sse.DecodeOptions) =>
   Stream.pipeThroughChannel(self, makeChannel<E>(options))
 
 /**
- * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, and a decoding failure
- * names the request.
+ * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, a decoding failure names
+ * the request, and `first` may fail the stream in place of its first events.
  *
  * @internal
  */
 export const decodeBody = <IE, OE>(
   options: Sse.DecodeOptions | undefined,
   request: { readonly method: string; readonly url: string },
-  upstream: (error: IE) => OE
+  upstream: (error: IE) => OE,
+  first?: (events: ReadonlyArray<Sse.Event>) => OE | undefined
 ) =>
 <R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Sse.Event, OE | GigaChatError.DecodeError, R> =>
   Stream.pipeThroughChannel(
     self,
     makeChannelWith<Uint8Array, IE, OE>(options, utf8Decoder, {
       upstream,
+      first,
       decoding: (error) =>
         error.url === undefined
           ? new GigaChatError.DecodeError(
