@@ -3,6 +3,7 @@ import { NodeGigaChatEmulator } from "@effect-gigachat/node"
 import { assert, describe, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 
 // The SDK through NodeGigaChat (undici) over loopback sockets against the emulator server.
@@ -70,4 +71,29 @@ describe("end to end over loopback", () => {
         assert.strictEqual(limited._tag, "RateLimitError")
       }))
   })
+
+  // Retries without a delay: the test runs on the live clock.
+  layer(NodeGigaChatEmulator.layer({}, { retrySchedule: Schedule.recurs(1) }), { excludeTestServices: true })(
+    "NodeGigaChat ↔ emulator, retrying",
+    (it) => {
+      it.effect("a stream whose connection drops before the first chunk is retried; one after it is not", () =>
+        Effect.gen(function*() {
+          const emulator = yield* GigaChatEmulator.GigaChatEmulator
+          const route = "POST /api/v1/chat/completions"
+          const streams = Effect.map(
+            emulator.requests,
+            (requests) =>
+              requests.filter((request) => request.path === "/api/v1/chat/completions").map((request) => request.body)
+          )
+          yield* emulator.addFault({ route, times: 1, dropAfterChunks: 0 })
+          const chunks = yield* Stream.runCollect(GigaChat.stream("Dropped once"))
+          assert.include(GigaChat.accumulate(chunks).choices[0]!.message.content, "Dropped once")
+          assert.strictEqual((yield* streams).length, 2)
+          yield* emulator.addFault({ route, times: 1, dropAfterChunks: 2 })
+          const error = yield* Effect.flip(Stream.runDrain(GigaChat.stream("Dropped later")))
+          assert.strictEqual(error._tag, "TransportError")
+          assert.strictEqual((yield* streams).length, 3)
+        }))
+    }
+  )
 })
