@@ -71,6 +71,14 @@ const collectEither = <A, E, R>(stream: Stream.Stream<A, E, R>) =>
     (items) => Chunk.toReadonlyArray(items)
   )
 
+/** Collects a stream while the test clock moves a minute on: long enough for any backoff of the retry tests. */
+const collectPastBackoff = <A, E, R>(stream: Stream.Stream<A, E, R>) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Stream.runCollect(stream))
+    yield* TestClock.adjust("1 minute")
+    return Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+  })
+
 const contents = (chunks: ReadonlyArray<Chat.ChatCompletionChunk>) =>
   chunks.map((chunk) => chunk.choices[0]?.delta.content)
 
@@ -338,9 +346,7 @@ describe("GigaChat.stream", () => {
       { maxRetries: 2 }
     )
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Stream.runCollect(GigaChat.stream("Hi")))
-      yield* TestClock.adjust("1 minute")
-      const chunks = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      const chunks = yield* collectPastBackoff(GigaChat.stream("Hi"))
       assert.deepStrictEqual(contents(chunks), ["a", "b"])
       assert.strictEqual(api().length, 2)
     }).pipe(Effect.provide(layer))
@@ -359,9 +365,7 @@ describe("GigaChat.stream", () => {
       { maxRetries: 2 }
     )
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Stream.runCollect(GigaChat.stream("Hi")))
-      yield* TestClock.adjust("1 minute")
-      const chunks = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      const chunks = yield* collectPastBackoff(GigaChat.stream("Hi"))
       assert.deepStrictEqual(contents(chunks), ["a", "b"])
       assert.deepStrictEqual(chunks.map((chunk) => chunk.xHeaders["x-request-id"]), ["rid-good", "rid-good"])
       assert.strictEqual(api().length, 2)
