@@ -69,14 +69,16 @@ export const FinishReason = Schema.Union(
 )
 
 /**
- * A function call made by the model: the function name and its arguments as a JSON object.
+ * A function call made by the model: the function name and its arguments as a JSON object. GigaChat sends the object
+ * itself; arguments sent as a JSON string of an object (as some compatible servers and proxies do, and as the v2 API
+ * allows) are parsed into it, so `arguments` is always an object. Requests always send the object.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const FunctionCall = Schema.Struct({
   name: Schema.String,
-  arguments: optional(JsonObject)
+  arguments: optional(Schema.Union(JsonObject, Schema.parseJson(JsonObject)))
 })
 
 /**

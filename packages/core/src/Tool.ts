@@ -451,8 +451,9 @@ const truncate = (text: string, max = 1000): string => text.length > max ? `${te
 
 /**
  * Decodes the model's `arguments` for a tool into the typed value. The arguments may arrive as a JSON object or as
- * a JSON string (servers and peers differ); missing arguments (`undefined` / `null`) are read as `{}`. Invalid JSON
- * or arguments the Schema refuses fail with `DecodeError`.
+ * a JSON string (servers and peers differ); missing arguments (`undefined`, `null`, or an empty or blank string, as a
+ * function without parameters may get) are read as `{}`. Invalid JSON or arguments the Schema refuses fail with
+ * `DecodeError`.
  *
  * @since 0.1.0
  * @category decoding
@@ -462,7 +463,9 @@ export const decodeArguments = <A, I, B, BI>(
   args: unknown
 ): Effect.Effect<A, GigaChatError.DecodeError> => {
   let value: unknown = args ?? {}
-  if (typeof args === "string") {
+  if (typeof args === "string" && args.trim() === "") {
+    value = {}
+  } else if (typeof args === "string") {
     try {
       value = JSON.parse(args)
     } catch (cause) {

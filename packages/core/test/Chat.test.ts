@@ -132,6 +132,30 @@ describe("Chat", () => {
         assert.deepStrictEqual(chunk.choices[0].delta, { role: "function_in_progress", functions_state_id: "f1" })
       }))
 
+    it.effect("reads function arguments sent as a JSON string as the object; a string that is not one fails", () =>
+      Effect.gen(function*() {
+        const completion = (args: unknown) => ({
+          choices: [{
+            message: { role: "assistant", content: "", function_call: { name: "f", arguments: args } },
+            index: 0,
+            finish_reason: "function_call"
+          }],
+          created: 1,
+          model: "GigaChat",
+          object: "chat.completion",
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }
+        })
+        const decode = Schema.decodeUnknown(Chat.ChatCompletion)
+        const fromString = yield* decode(completion("{\"city\":\"Moscow\"}"))
+        assert.deepStrictEqual(fromString.choices[0].message.function_call?.arguments, { city: "Moscow" })
+        const fromObject = yield* decode(completion({ city: "Moscow" }))
+        assert.deepStrictEqual(fromObject.choices[0].message.function_call?.arguments, { city: "Moscow" })
+        const notJson = yield* Effect.flip(decode(completion("{not json")))
+        assert.strictEqual(notJson._tag, "ParseError")
+        const notAnObject = yield* Effect.flip(decode(completion("[1, 2]")))
+        assert.strictEqual(notAnObject._tag, "ParseError")
+      }))
+
     it.effect("rejects a completion without choices", () =>
       Effect.gen(function*() {
         const error = yield* Schema.decodeUnknown(Chat.ChatCompletion)({ created: 1, model: "m", object: "o" }).pipe(

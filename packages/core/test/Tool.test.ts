@@ -158,6 +158,9 @@ describe("Tool", () => {
         const noArguments = yield* Tool.make("now", { description: "Current time.", parameters: Schema.Struct({}) })
         assert.deepStrictEqual(noArguments.specification.parameters, { type: "object", properties: {} })
         assert.deepStrictEqual(yield* Tool.decodeArguments(noArguments, undefined), {})
+        // A function without parameters may get an empty string as its arguments.
+        assert.deepStrictEqual(yield* Tool.decodeArguments(noArguments, ""), {})
+        assert.deepStrictEqual(yield* Tool.decodeArguments(noArguments, " "), {})
       }))
 
     it.effect("reproduces the specification recorded in test_primary_chat_function_tool_roundtrip", () =>

@@ -392,6 +392,35 @@ describe("tool loops", () => {
         ])
       }))
 
+    it.effect("arguments sent as a JSON string (as some proxies do) are parsed, and sent back as the object", () =>
+      Effect.gen(function*() {
+        const { convert } = yield* makeTools
+        const { api, layer } = setup((_, index) =>
+          index === 0
+            ? v1Answer({
+              function_call: {
+                name: "convert_currency",
+                arguments: "{\"amount\":\"3\",\"from\":\"EUR\",\"to\":\"USD\"}"
+              }
+            }, "function_call")
+            : v1Answer({ content: "3.3 USD." }, "stop")
+        )
+        const seen: Array<number> = []
+        const run = yield* GigaChat.chatRunTools("3 EUR in USD?", {
+          tools: [convert],
+          handlers: {
+            convert_currency: (args) =>
+              Effect.sync(() => seen.push(args.amount)).pipe(Effect.as({ amount: 3.3, rate: 1.1 }))
+          }
+        }).pipe(Effect.provide(layer))
+        assert.deepStrictEqual(seen, [3])
+        assert.strictEqual(run.response.choices[0]?.message.content, "3.3 USD.")
+        assert.deepStrictEqual(bodyOf(api()[1]!).messages[1].function_call, {
+          name: "convert_currency",
+          arguments: { amount: "3", from: "EUR", to: "USD" }
+        })
+      }))
+
     it.effect("the step limit and handler errors", () =>
       Effect.gen(function*() {
         const { clock } = yield* makeTools
