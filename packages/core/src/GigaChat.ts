@@ -207,7 +207,8 @@ export interface CompletionsService {
   ) => Stream.Stream<XHeaders.WithXHeaders<Completions.ChatCompletionChunk>, GigaChatError.GigaChatError>
   /**
    * Structured output: sends the Schema's JSON Schema as `model_options.response_format` (`json_schema`, `strict`
-   * by default) and decodes the text of the first assistant message that has text. No messages, no text, invalid
+   * by default; the root is the object itself, references inlined, as for `chatParse`) and decodes the text of the
+   * first assistant message that has text. No messages, no text, invalid
    * JSON or a value the Schema refuses fail with `DecodeError`; an answer cut at the token limit
    * (`finish_reason: "length"` on the response or on an assistant message) with `LengthFinishReasonError`.
    */
@@ -259,8 +260,9 @@ export interface Service {
     request: ChatInput
   ) => Stream.Stream<XHeaders.WithXHeaders<Chat.ChatCompletionChunk>, GigaChatError.GigaChatError>
   /**
-   * Structured output: sends the Schema as a JSON Schema `response_format` and decodes the answer with it.
-   * A cut answer (`finish_reason: "length"`) fails with `LengthFinishReasonError`.
+   * Structured output: sends the Schema as a JSON Schema `response_format` and decodes the answer with it. The JSON
+   * Schema's root is the object itself, with its references inlined (only a recursive Schema keeps `$ref`s), as the
+   * Python SDK sends a pydantic model. A cut answer (`finish_reason: "length"`) fails with `LengthFinishReasonError`.
    */
   readonly chatParse: <A, I>(
     request: ChatInput,

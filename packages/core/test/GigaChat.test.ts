@@ -240,6 +240,47 @@ describe("GigaChat", () => {
       })
     })
 
+    it.effect("a Schema.Class is sent as the object itself, its references inlined, as Python sends a model", () => {
+      class Forecast extends Schema.Class<Forecast>("Forecast")({
+        city: Schema.String,
+        days: Schema.Int,
+        hourly: Schema.Array(Schema.Struct({ hour: Schema.Int }).annotations({ identifier: "Hour" }))
+      }) {}
+      const { layer, only } = setup(() =>
+        json(completion({ content: "{\"city\":\"Тула\",\"days\":2,\"hourly\":[{\"hour\":1}]}" }))
+      )
+      return Effect.gen(function*() {
+        const { parsed } = yield* call(layer, (gc) => gc.chatParse("Forecast?", Forecast))
+        assert.instanceOf(parsed, Forecast)
+        const schema = (bodyJson(only()) as any).response_format.schema
+        assert.strictEqual(schema.type, "object")
+        assert.deepStrictEqual(schema.required, ["city", "days", "hourly"])
+        assert.strictEqual(schema.properties.days.type, "integer")
+        assert.strictEqual(schema.properties.hourly.items.properties.hour.type, "integer")
+        assert.notInclude(JSON.stringify(schema), "$ref")
+        assert.notProperty(schema, "$defs")
+      })
+    })
+
+    it.effect("a recursive Schema keeps its references, with the definitions they point to", () => {
+      interface Node {
+        readonly name: string
+        readonly children: ReadonlyArray<Node>
+      }
+      const Node = Schema.Struct({
+        name: Schema.String,
+        children: Schema.Array(Schema.suspend((): Schema.Schema<Node> => Node))
+      }).annotations({ identifier: "Node" })
+      const { layer, only } = setup(() => json(completion({ content: "{\"name\":\"a\",\"children\":[]}" })))
+      return Effect.gen(function*() {
+        yield* call(layer, (gc) => gc.chatParse("Tree?", Node))
+        const schema = (bodyJson(only()) as any).response_format.schema
+        assert.strictEqual(schema.type, "object")
+        assert.deepStrictEqual(schema.properties.children.items, { $ref: "#/$defs/Node" })
+        assert.strictEqual(schema.$defs.Node.type, "object")
+      })
+    })
+
     it.effect("strict: false is sent; the caller's other fields are kept", () => {
       const { layer, only } = setup(() => json(completion({ content: "{\"city\":\"Тула\",\"temperature\":1}" })))
       return Effect.gen(function*() {
