@@ -1277,7 +1277,11 @@ const newMessage = (delta: ChatMessageChunk): ChatMessage => {
  * - `finish_reason`, `usage`, `tools_state_id`, `model`, `message_id`, `thread_id` and unknown fields take the
  *   latest value; `created_at` keeps the first; `logprobs` are concatenated; `event` is dropped;
  * - a `tools_state_id` of the chunk is also set on the last `assistant` message when it has none, so the message
- *   can be sent back as it is (the non-stream answer carries it on the message).
+ *   can be sent back as it is (the non-stream answer carries it on the message);
+ * - the `messages` of a `response.message.done` chunk are the final messages, which may repeat what the
+ *   `response.message.delta` chunks brought: once deltas have brought messages, the done chunk's text parts are left
+ *   out, and its other parts (function calls, files) are added only when an equal part is not already there, so
+ *   nothing is doubled and nothing sent only at the end is lost. Without such deltas they are folded like any others.
  *
  * @since 0.1.0
  * @category combinators
@@ -1286,9 +1290,13 @@ export const accumulateChunk = (
   response: ChatCompletionResponse,
   chunk: ChatCompletionChunk
 ): ChatCompletionResponse => {
-  const { created_at, event: _event, logprobs, messages: deltas, ...rest } = chunk
+  const { created_at, event, logprobs, messages: deltas, ...rest } = chunk
+  const sawDeltas = foldedDeltas.has(response)
   const messages: Array<ChatMessage> = [...response.messages]
-  for (const delta of deltas ?? []) {
+  const fresh = sawDeltas && event === "response.message.done" && deltas !== undefined
+    ? unseenParts(deltas, messages)
+    : deltas ?? []
+  for (const delta of fresh) {
     const last = messages[messages.length - 1]
     if (startsNewMessage(last, delta)) messages.push(newMessage(delta))
     else messages[messages.length - 1] = mergeMessage(last!, delta)
@@ -1303,13 +1311,38 @@ export const accumulateChunk = (
     }
   }
   const allLogprobs = concatLogprobs(response.logprobs, logprobs)
-  return {
+  const folded: ChatCompletionResponse = {
     ...response,
     ...definedEntries(rest),
     ...(response.created_at === undefined && created_at !== undefined ? { created_at } : {}),
     ...(allLogprobs !== undefined ? { logprobs: allLogprobs } : {}),
     messages
   }
+  if (sawDeltas || (event === "response.message.delta" && deltas !== undefined && deltas.length > 0)) {
+    foldedDeltas.add(folded)
+  }
+  return folded
+}
+
+/** Responses folded from `response.message.delta` chunks that brought messages (see `accumulateChunk`). */
+const foldedDeltas = new WeakSet<ChatCompletionResponse>()
+
+/**
+ * What the final messages of a done chunk add to the messages the deltas built: no text (the deltas brought it),
+ * no part equal to one already there; a message left with no content is dropped.
+ */
+const unseenParts = (
+  finals: ReadonlyArray<ChatMessageChunk>,
+  messages: ReadonlyArray<ChatMessage>
+): ReadonlyArray<ChatMessageChunk> => {
+  const seen = new Set<string>()
+  for (const message of messages) {
+    for (const part of message.content ?? []) seen.add(JSON.stringify(part))
+  }
+  return finals.flatMap((message) => {
+    const content = (message.content ?? []).filter((part) => !isTextPart(part) && !seen.has(JSON.stringify(part)))
+    return content.length === 0 ? [] : [{ ...message, content }]
+  })
 }
 
 /**

@@ -667,6 +667,48 @@ describe("Completions", () => {
         assert.deepStrictEqual(stepwise, response)
         assert.deepStrictEqual(Completions.accumulate([]), { messages: [] })
       }))
+
+    it.effect("the final messages a done event may repeat are not added twice; without deltas they are the answer", () =>
+      Effect.gen(function*() {
+        const delta = (text: string) => ({
+          event: "response.message.delta",
+          messages: [{ role: "assistant", content: text }]
+        })
+        const done = {
+          event: "response.message.done",
+          finish_reason: "stop",
+          messages: [{
+            role: "assistant",
+            content: [{ function_call: { name: "f", arguments: {} } }, { text: "1, 2, 3" }]
+          }]
+        }
+        const repeated = Completions.accumulate(
+          yield* Effect.forEach([delta("1, 2"), delta(", 3"), done], (event) => decodeChunk(event))
+        )
+        assert.strictEqual(Completions.text(repeated), "1, 2, 3")
+        // A part only the done event has is kept; one the deltas brought is not added again.
+        assert.deepStrictEqual(Completions.functionCalls(repeated), [{ name: "f", arguments: {} }])
+        assert.strictEqual(repeated.finish_reason, "stop")
+        const withCall = Completions.accumulate(
+          yield* Effect.forEach(
+            [
+              delta("1, 2"),
+              {
+                event: "response.message.delta",
+                messages: [{ content: [{ function_call: { name: "f", arguments: {} } }] }]
+              },
+              delta(", 3"),
+              done
+            ],
+            (event) => decodeChunk(event)
+          )
+        )
+        assert.deepStrictEqual(Completions.functionCalls(withCall), [{ name: "f", arguments: {} }])
+        assert.strictEqual(Completions.text(withCall), "1, 2, 3")
+        const only = Completions.accumulate([yield* decodeChunk(done)])
+        assert.strictEqual(Completions.text(only), "1, 2, 3")
+        assert.deepStrictEqual(Completions.functionCalls(only), [{ name: "f", arguments: {} }])
+      }))
   })
 
   describe("resolveUrl", () => {
