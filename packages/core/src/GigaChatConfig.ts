@@ -202,8 +202,9 @@ export const defaults: Service = {
 export const make = (options: Options = {}): Service => internal.resolve(defaults, options)
 
 /**
- * Reads every `GIGACHAT_*` variable through Effect `Config` (so any `ConfigProvider` works). A value that does not
- * parse fails with a `ConfigError` naming the variable.
+ * Reads every `GIGACHAT_*` variable through Effect `Config` (so any `ConfigProvider` works), by its name or, when
+ * that is not set, in lower case (`gigachat_timeout`), as the Python SDK's pydantic-settings match names in any case.
+ * A value that does not parse fails with a `ConfigError` naming the variable.
  *
  * @since 0.1.0
  * @category config

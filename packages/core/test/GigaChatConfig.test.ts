@@ -136,6 +136,28 @@ describe("GigaChatConfig", () => {
     assert.isFalse(GigaChatConfig.canFetchToken(config))
   })
 
+  it.effect("reads a variable in lower case too, as pydantic-settings do; the upper-case name wins", () =>
+    Effect.gen(function*() {
+      const config = yield* resolve({
+        gigachat_credentials: "lower-creds",
+        gigachat_timeout: "12",
+        gigachat_max_retries: "2",
+        gigachat_flags: "a,b",
+        GIGACHAT_MODEL: "upper-model",
+        gigachat_model: "lower-model"
+      })
+      assert.strictEqual(Redacted.value(config.credentials!), "lower-creds")
+      assert.isTrue(Duration.equals(config.timeout, Duration.seconds(12)))
+      assert.strictEqual(config.maxRetries, 2)
+      assert.deepStrictEqual(config.flags, ["a", "b"])
+      assert.strictEqual(config.model, "upper-model")
+      // An upper-case value that does not parse is an error, not a reason to read the lower-case one.
+      const error = yield* Effect.flip(resolve({ GIGACHAT_TIMEOUT: "abc", gigachat_timeout: "5" }))
+      assert.include(String(error), "GIGACHAT_TIMEOUT")
+      const lowerInvalid = yield* Effect.flip(resolve({ gigachat_max_retries: "many" }))
+      assert.include(String(lowerInvalid), "gigachat_max_retries")
+    }))
+
   it.effect("an invalid value fails with a ConfigError naming the variable", () =>
     Effect.gen(function*() {
       const cases: ReadonlyArray<[string, string]> = [

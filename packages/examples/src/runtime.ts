@@ -26,8 +26,8 @@ export type Example = Effect.Effect<unknown, unknown, Services | Scope.Scope>
  * Is there a way to authenticate against the real API in this environment?
  */
 export const hasRealCredentials = (env: NodeJS.ProcessEnv): boolean => {
-  // Blank counts as not set, as it does for the SDK's settings.
-  const set = (name: string) => (env[name] ?? "").trim() !== ""
+  // Blank counts as not set, and a lower-case name is read too, as for the SDK's settings.
+  const set = (name: string) => (env[name] ?? env[name.toLowerCase()] ?? "").trim() !== ""
   return set("GIGACHAT_CREDENTIALS") || set("GIGACHAT_ACCESS_TOKEN") ||
     (set("GIGACHAT_USER") && set("GIGACHAT_PASSWORD"))
 }

@@ -22,6 +22,7 @@ describe("examples", () => {
     assert.isFalse(hasRealCredentials({ GIGACHAT_CREDENTIALS: "", GIGACHAT_ACCESS_TOKEN: "  " }))
     assert.isFalse(hasRealCredentials({ GIGACHAT_USER: "user", GIGACHAT_PASSWORD: "" }))
     assert.isTrue(hasRealCredentials({ GIGACHAT_CREDENTIALS: "a2V5" }))
+    assert.isTrue(hasRealCredentials({ gigachat_credentials: "a2V5" }))
     assert.isTrue(hasRealCredentials({ GIGACHAT_USER: "user", GIGACHAT_PASSWORD: "pass" }))
   })
 

@@ -59,13 +59,21 @@ export const resolve = (base: Service, options: Options): Service => {
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), (option) => option._tag === "Some" ? option.value : undefined)
 
+/**
+ * An optional variable, read by its name or, when that is not set, in lower case: the Python SDK's pydantic-settings
+ * match names in any case (`gigachat_credentials=...` works there). A value that does not parse is an error, not a
+ * reason to look further.
+ */
+const variable = <A>(name: string, read: (name: string) => Config.Config<A>): Config.Config<A | undefined> =>
+  optional(Config.orElseIf(read(name), { if: ConfigError.isMissingDataOnly, orElse: () => read(name.toLowerCase()) }))
+
 /** A text setting; set but blank counts as not set (see `isBlank`). */
 const text = (name: string): Config.Config<string | undefined> =>
-  Config.map(optional(Config.string(name)), (value) => isBlank(value) ? undefined : value)
+  Config.map(variable(name, Config.string), (value) => isBlank(value) ? undefined : value)
 
 /** A secret setting; set but blank counts as not set (see `isBlank`). */
 const secretText = (name: string): Config.Config<Redacted.Redacted<string> | undefined> =>
-  Config.map(optional(Config.redacted(name)), (value) => isBlank(value) ? undefined : value)
+  Config.map(variable(name, (key) => Config.redacted(key)), (value) => isBlank(value) ? undefined : value)
 
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
 
@@ -128,25 +136,28 @@ export const config: Config.Config<Options> = Config.all({
   scope: text("GIGACHAT_SCOPE"),
   accessToken: secretText("GIGACHAT_ACCESS_TOKEN"),
   model: text("GIGACHAT_MODEL"),
-  profanityCheck: optional(boolean("GIGACHAT_PROFANITY_CHECK")),
+  profanityCheck: variable("GIGACHAT_PROFANITY_CHECK", boolean),
   user: text("GIGACHAT_USER"),
   password: secretText("GIGACHAT_PASSWORD"),
-  timeout: optional(seconds("GIGACHAT_TIMEOUT")),
-  verifySslCerts: optional(boolean("GIGACHAT_VERIFY_SSL_CERTS")),
+  timeout: variable("GIGACHAT_TIMEOUT", seconds),
+  verifySslCerts: variable("GIGACHAT_VERIFY_SSL_CERTS", boolean),
   caBundleFile: text("GIGACHAT_CA_BUNDLE_FILE"),
   certFile: text("GIGACHAT_CERT_FILE"),
   keyFile: text("GIGACHAT_KEY_FILE"),
   keyFilePassword: secretText("GIGACHAT_KEY_FILE_PASSWORD"),
-  flags: optional(list("GIGACHAT_FLAGS", flag, "flags")),
-  maxConnections: optional(nonNegative("GIGACHAT_MAX_CONNECTIONS", "integer")),
-  maxRetries: optional(Config.integer("GIGACHAT_MAX_RETRIES")),
-  retryBackoffFactor: optional(nonNegative("GIGACHAT_RETRY_BACKOFF_FACTOR", "number")),
-  retryOnStatusCodes: optional(list("GIGACHAT_RETRY_ON_STATUS_CODES", statusCode, "HTTP status codes")),
-  maxRetryAfter: optional(seconds("GIGACHAT_MAX_RETRY_AFTER")),
-  tokenExpiryBuffer: optional(Config.map(nonNegative("GIGACHAT_TOKEN_EXPIRY_BUFFER_MS", "integer"), Duration.millis)),
+  flags: variable("GIGACHAT_FLAGS", (name) => list(name, flag, "flags")),
+  maxConnections: variable("GIGACHAT_MAX_CONNECTIONS", (name) => nonNegative(name, "integer")),
+  maxRetries: variable("GIGACHAT_MAX_RETRIES", (name) => Config.integer(name)),
+  retryBackoffFactor: variable("GIGACHAT_RETRY_BACKOFF_FACTOR", (name) => nonNegative(name, "number")),
+  retryOnStatusCodes: variable("GIGACHAT_RETRY_ON_STATUS_CODES", (name) => list(name, statusCode, "HTTP status codes")),
+  maxRetryAfter: variable("GIGACHAT_MAX_RETRY_AFTER", seconds),
+  tokenExpiryBuffer: variable(
+    "GIGACHAT_TOKEN_EXPIRY_BUFFER_MS",
+    (name) => Config.map(nonNegative(name, "integer"), Duration.millis)
+  ),
   chatCompletionsUrl: text("GIGACHAT_CHAT_COMPLETIONS_URL"),
-  maxSseEventSize: optional(nonNegative("GIGACHAT_MAX_SSE_EVENT_SIZE", "integer")),
-  httpSpans: optional(boolean("GIGACHAT_HTTP_SPANS"))
+  maxSseEventSize: variable("GIGACHAT_MAX_SSE_EVENT_SIZE", (name) => nonNegative(name, "integer")),
+  httpSpans: variable("GIGACHAT_HTTP_SPANS", boolean)
 })
 
 const versionedPath = /^\/(api\/)?v\d+(\/|$)/
