@@ -1278,10 +1278,10 @@ const newMessage = (delta: ChatMessageChunk): ChatMessage => {
  *   latest value; `created_at` keeps the first; `logprobs` are concatenated; `event` is dropped;
  * - a `tools_state_id` of the chunk is also set on the last `assistant` message when it has none, so the message
  *   can be sent back as it is (the non-stream answer carries it on the message);
- * - the `messages` of a `response.message.done` chunk are the final messages, which may repeat what the
- *   `response.message.delta` chunks brought: once deltas have brought messages, the done chunk's text parts are left
- *   out, and its other parts (function calls, files) are added only when an equal part is not already there, so
- *   nothing is doubled and nothing sent only at the end is lost. Without such deltas they are folded like any others.
+ * - the `messages` of a `response.message.done` chunk are the final messages, which may repeat what the deltas
+ *   brought: a final message's text is left out when the last message of its role already has text, and its other
+ *   parts (function calls, files) are added only when an equal part is not already there, so nothing is doubled and
+ *   nothing sent only at the end is lost.
  *
  * @since 0.1.0
  * @category combinators
@@ -1291,11 +1291,8 @@ export const accumulateChunk = (
   chunk: ChatCompletionChunk
 ): ChatCompletionResponse => {
   const { created_at, event, logprobs, messages: deltas, ...rest } = chunk
-  const sawDeltas = foldedDeltas.has(response)
   const messages: Array<ChatMessage> = [...response.messages]
-  const fresh = sawDeltas && event === "response.message.done" && deltas !== undefined
-    ? unseenParts(deltas, messages)
-    : deltas ?? []
+  const fresh = event === "response.message.done" && deltas !== undefined ? unseenParts(deltas, messages) : deltas ?? []
   for (const delta of fresh) {
     const last = messages[messages.length - 1]
     if (startsNewMessage(last, delta)) messages.push(newMessage(delta))
@@ -1311,25 +1308,19 @@ export const accumulateChunk = (
     }
   }
   const allLogprobs = concatLogprobs(response.logprobs, logprobs)
-  const folded: ChatCompletionResponse = {
+  return {
     ...response,
     ...definedEntries(rest),
     ...(response.created_at === undefined && created_at !== undefined ? { created_at } : {}),
     ...(allLogprobs !== undefined ? { logprobs: allLogprobs } : {}),
     messages
   }
-  if (sawDeltas || (event === "response.message.delta" && deltas !== undefined && deltas.length > 0)) {
-    foldedDeltas.add(folded)
-  }
-  return folded
 }
 
-/** Responses folded from `response.message.delta` chunks that brought messages (see `accumulateChunk`). */
-const foldedDeltas = new WeakSet<ChatCompletionResponse>()
-
 /**
- * What the final messages of a done chunk add to the messages the deltas built: no text (the deltas brought it),
- * no part equal to one already there; a message left with no content is dropped.
+ * What the final messages of a done chunk add to the messages built so far: no text where the last message of the
+ * same role has text already (the deltas brought it), no part equal to one already there; a message left with no
+ * content is dropped.
  */
 const unseenParts = (
   finals: ReadonlyArray<ChatMessageChunk>,
@@ -1339,8 +1330,17 @@ const unseenParts = (
   for (const message of messages) {
     for (const part of message.content ?? []) seen.add(JSON.stringify(part))
   }
+  const hasText = (role: string): boolean => {
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (messages[i].role === role) return (messages[i].content ?? []).some(isTextPart)
+    }
+    return false
+  }
   return finals.flatMap((message) => {
-    const content = (message.content ?? []).filter((part) => !isTextPart(part) && !seen.has(JSON.stringify(part)))
+    const textSeen = hasText(message.role ?? "assistant")
+    const content = (message.content ?? []).filter((part) =>
+      isTextPart(part) ? !textSeen : !seen.has(JSON.stringify(part))
+    )
     return content.length === 0 ? [] : [{ ...message, content }]
   })
 }

@@ -705,6 +705,15 @@ describe("Completions", () => {
         )
         assert.deepStrictEqual(Completions.functionCalls(withCall), [{ name: "f", arguments: {} }])
         assert.strictEqual(Completions.text(withCall), "1, 2, 3")
+        // Reasoning text from the deltas does not hide the answer's text sent only at the end.
+        const reasoned = Completions.accumulate(
+          yield* Effect.forEach([
+            { event: "response.message.delta", messages: [{ role: "reasoning", content: "thinking" }] },
+            done
+          ], (event) => decodeChunk(event))
+        )
+        assert.deepStrictEqual(reasoned.messages.map((message) => message.role), ["reasoning", "assistant"])
+        assert.strictEqual(Completions.text(reasoned), "1, 2, 3")
         const only = Completions.accumulate([yield* decodeChunk(done)])
         assert.strictEqual(Completions.text(only), "1, 2, 3")
         assert.deepStrictEqual(Completions.functionCalls(only), [{ name: "f", arguments: {} }])
