@@ -276,11 +276,12 @@ export const example = Effect.gen(function*() {
   )
 
   // 3. The retry policy at work: the same app over an in-process emulator whose first chat answers 429. The SDK
-  //    retries with `retryPolicy` (note the two HTTP requests under one GigaChat.chat span).
+  //    retries with `retryPolicy`; `httpSpans` shows each attempt as an `http.client` span, so the 429 and the
+  //    retried request appear under one GigaChat.chat span.
   yield* Console.log("\nRetries with the app's Schedule, after one 429:")
   const rateLimitedOnce = GigaChatEmulator.layer(
     { faults: [{ route: "POST /api/v1/chat/completions", status: 429, times: 1 }] },
-    { retrySchedule: retryPolicy }
+    { retrySchedule: retryPolicy, httpSpans: true }
   )
   yield* Effect.flatMap(Summarizer, (summarizer) => summarizer.summarize("effect")).pipe(
     Effect.provide(AppLive.pipe(Layer.provide(rateLimitedOnce), Layer.provide(Layer.setConfigProvider(settings)))),
