@@ -352,10 +352,7 @@ const main = async () => {
 
   const results = new Map<string, Array<number>>()
   // One stream each first, so that the measured ones run warm (the chat steps warm up in `measure`).
-  for (const [, run] of streamSteps) {
-    received = 0
-    await run(chunks)
-  }
+  for (const [, run] of streamSteps) await run(chunks)
   for (let round = 0; round < rounds; round++) {
     for (const [label, run] of steps) await measure(label, requests, run, results)
     // Memory steps are cheap: more calls make their figures steadier.
@@ -374,6 +371,8 @@ const main = async () => {
   await inMemory.dispose()
   await platform.dispose()
   await undiciPool.close()
+  await undiciStreams.close()
+  await networkAgent.close()
   server.stop()
 }
 

@@ -40,6 +40,8 @@ import * as JSONSchema from "effect/JSONSchema"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
+import type { JsonSchema } from "./internal/jsonSchema.js"
+import { isJsonObject as isObject, refName } from "./internal/jsonSchema.js"
 
 /**
  * Marks the values made by `Tool.make`.
@@ -170,7 +172,7 @@ export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== n
 // JSON Schema → GigaChat
 // -----------------------------------------------------------------------------------------------------------------
 
-type Json = Record<string, unknown>
+type Json = JsonSchema
 
 interface Context {
   readonly defs: Json
@@ -179,15 +181,7 @@ interface Context {
   readonly errors: Array<string>
 }
 
-const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
-
 const removedKeys = new Set(["$schema", "$defs", "definitions", "$id", "$comment"])
-
-const refPrefix = "#/$defs/"
-
-/** The definition name of a local `$ref` (a JSON pointer segment: `~1` is `/`, `~0` is `~`). */
-const refName = (ref: string): string | undefined =>
-  ref.startsWith(refPrefix) ? ref.slice(refPrefix.length).replace(/~1/g, "/").replace(/~0/g, "~") : undefined
 
 const describeMember = (member: Json): string =>
   typeof member.type === "string" ? member.type : Array.isArray(member.enum) ? "literal" : "schema"
@@ -463,9 +457,8 @@ export const decodeArguments = <A, I, B, BI>(
   args: unknown
 ): Effect.Effect<A, GigaChatError.DecodeError> => {
   let value: unknown = args ?? {}
-  if (typeof args === "string" && args.trim() === "") {
-    value = {}
-  } else if (typeof args === "string") {
+  if (typeof args === "string" && args.trim() === "") value = {}
+  else if (typeof args === "string") {
     try {
       value = JSON.parse(args)
     } catch (cause) {

@@ -11,6 +11,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
 import type * as XHeaders from "../XHeaders.js"
 import * as FastDecode from "./fastDecode.js"
+import { inlineRefs } from "./jsonSchema.js"
 
 /**
  * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
@@ -127,47 +128,6 @@ export const chunkMismatch = (error: ParseResult.ParseError, data: string, metho
     body: data.slice(0, 500),
     cause: error
   }, { disableValidation: true })
-
-type JsonSchema = Record<string, unknown>
-
-const isJsonObject = (u: unknown): u is JsonSchema => typeof u === "object" && u !== null && !Array.isArray(u)
-
-const defsPrefix = "#/$defs/"
-
-/**
- * `schema` with its local `$ref`s replaced by their definitions, as the Python SDK sends a pydantic model: the root
- * is the object itself, not a reference to it (`JSONSchema.make` makes one for a `Schema.Class` or any schema with
- * an identifier, and references even `Schema.Int`). Siblings of a `$ref` (its annotations) win over the definition.
- * A recursive definition cannot be inlined: its references stay, with the `$defs` they point to.
- */
-const inlineRefs = (root: JsonSchema): JsonSchema => {
-  const defs = isJsonObject(root.$defs) ? root.$defs : {}
-  let kept = false
-  const inline = (node: unknown, seen: ReadonlyArray<string>): unknown => {
-    if (Array.isArray(node)) return node.map((item) => inline(item, seen))
-    if (!isJsonObject(node)) return node
-    let current = node
-    let stack = seen
-    while (typeof current.$ref === "string" && current.$ref.startsWith(defsPrefix)) {
-      const name = current.$ref.slice(defsPrefix.length).replace(/~1/g, "/").replace(/~0/g, "~")
-      const target = defs[name]
-      if (!isJsonObject(target) || stack.includes(name)) {
-        kept = true
-        break
-      }
-      const { $ref: _, ...siblings } = current
-      current = { ...target, ...siblings }
-      stack = [...stack, name]
-    }
-    const out: JsonSchema = {}
-    for (const key in current) {
-      if (key !== "$defs") out[key] = inline(current[key], stack)
-    }
-    return out
-  }
-  const out = inline(root, []) as JsonSchema
-  return kept ? { ...out, $defs: defs } : out
-}
 
 /** @internal */
 export const responseFormatSchema = <A, I>(schema: Schema.Schema<A, I>): Record<string, unknown> => {

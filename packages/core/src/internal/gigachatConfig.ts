@@ -14,10 +14,7 @@ const secret = (value: Redacted.Redacted<string> | string | undefined) =>
  * (`if credentials:`), so a `GIGACHAT_CREDENTIALS=` line left empty in a `.env` file means no credentials.
  */
 const isBlank = (value: unknown): boolean =>
-  typeof value === "string"
-    ? value.trim() === ""
-    : Redacted.isRedacted(value) && typeof Redacted.value(value) === "string" &&
-      (Redacted.value(value) as string).trim() === ""
+  typeof value === "string" ? value.trim() === "" : Redacted.isRedacted(value) && isBlank(Redacted.value(value))
 
 /** @internal */
 export const resolve = (base: Service, options: Options): Service => {

@@ -148,28 +148,48 @@ export const make = Effect.gen(function*() {
         ))
     })
 
+  const resolved = (request: HttpClientRequest.HttpClientRequest) =>
+    HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url))
+
   const run = <A>(
     request: HttpClientRequest.HttpClientRequest,
     read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
   ): Effect.Effect<A, GigaChatError.GigaChatError> => {
-    const once = attempt(
-      HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)),
-      read
-    )
+    const once = attempt(resolved(request), read)
     return retries ? withRetries(once) : once
   }
 
-  // `Effect.retry`, with the schedule's driver made only after a first failure: most calls succeed at once.
+  // One call's retry budget: waits the schedule's next step for `error`, or fails with `error` itself when it is not
+  // retried (or no retries are left). The schedule's driver is made at the first failure: most calls succeed at once.
+  const makeBackOff = () => {
+    let driver: Schedule.ScheduleDriver<unknown, GigaChatError.GigaChatError> | undefined
+    return (error: GigaChatError.GigaChatError): Effect.Effect<void, GigaChatError.GigaChatError> =>
+      Effect.matchEffect(
+        driver === undefined
+          ? Effect.flatMap(Schedule.driver(schedule), (made) => (driver = made).next(error))
+          : driver.next(error),
+        { onFailure: () => Effect.fail(error), onSuccess: () => Effect.void }
+      )
+  }
+
+  // `once` again after each failure while `backOff` allows it.
+  const retrying = <A>(
+    once: Effect.Effect<A, GigaChatError.GigaChatError>,
+    backOff: (error: GigaChatError.GigaChatError) => Effect.Effect<void, GigaChatError.GigaChatError>
+  ): Effect.Effect<A, GigaChatError.GigaChatError> => {
+    const loop: Effect.Effect<A, GigaChatError.GigaChatError> = Effect.catchAll(
+      once,
+      (error) => Effect.zipRight(backOff(error), loop)
+    )
+    return loop
+  }
+
+  // `Effect.retry`, with nothing made before a first failure.
   const withRetries = <A>(once: Effect.Effect<A, GigaChatError.GigaChatError>) =>
-    Effect.catchAll(once, (first) =>
-      Effect.flatMap(Schedule.driver(schedule), (driver) => {
-        const retry = (error: GigaChatError.GigaChatError): Effect.Effect<A, GigaChatError.GigaChatError> =>
-          Effect.matchEffect(driver.next(error), {
-            onFailure: () => Effect.fail(error),
-            onSuccess: () => Effect.catchAll(once, retry)
-          })
-        return retry(first)
-      }))
+    Effect.catchAll(once, (first) => {
+      const backOff = makeBackOff()
+      return Effect.zipRight(backOff(first), retrying(once, backOff))
+    })
 
   // The body as text, then `f` of it, in one step.
   const withText = <A>(
@@ -271,13 +291,12 @@ export const make = Effect.gen(function*() {
   }
 
   const eventRequest = (request: HttpClientRequest.HttpClientRequest) =>
-    HttpClientRequest.setUrl(
+    resolved(
       HttpClientRequest.setHeader(
         HttpClientRequest.setHeader(request, "accept", "text/event-stream"),
         "cache-control",
         "no-store"
-      ),
-      GigaChatConfig.resolveUrl(config.baseUrl, request.url)
+      )
     )
 
   const events = (request: HttpClientRequest.HttpClientRequest) =>
@@ -292,26 +311,15 @@ export const make = Effect.gen(function*() {
   const retriedEvents = (
     request: HttpClientRequest.HttpClientRequest
   ): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
-    let driver: Schedule.ScheduleDriver<unknown, GigaChatError.GigaChatError> | undefined
     let emitted = false
     const first = (events: ReadonlyArray<Sse.Event>): GigaChatError.GigaChatError | undefined => {
       const failure = inBandFailure(events[0]!, request.method, request.url)
       if (failure === undefined) emitted = true
       return failure
     }
-    const once = attempt(request, (response) => openEvents(response, first))
-    // The schedule's next step for `error`, or `error` itself when it is not retried (or no retries are left).
-    const backOff = (error: GigaChatError.GigaChatError): Effect.Effect<void, GigaChatError.GigaChatError> =>
-      Effect.matchEffect(
-        driver === undefined
-          ? Effect.flatMap(Schedule.driver(schedule), (made) => (driver = made).next(error))
-          : driver.next(error),
-        { onFailure: () => Effect.fail(error), onSuccess: () => Effect.void }
-      )
-    const open: Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> = Effect.catchAll(
-      once,
-      (error) => Effect.zipRight(backOff(error), open)
-    )
+    // One budget for the retries before the headers and those before the first event.
+    const backOff = makeBackOff()
+    const open = retrying(attempt(request, (response) => openEvents(response, first)), backOff)
     return Effect.map(open, (opened) => {
       let current = opened
       const from = (attempted: HttpTransport.EventStream): Stream.Stream<Sse.Event, GigaChatError.GigaChatError> =>
