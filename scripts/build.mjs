@@ -1,5 +1,5 @@
 /**
- * `pnpm build`: compiles @effect-gigachat/core and @effect-gigachat/node to `packages/<pkg>/dist` (ESM `.js`,
+ * `pnpm build`: compiles @effect-gigachat/core, @effect-gigachat/node and @effect-gigachat/emulator to `packages/<pkg>/dist` (ESM `.js`,
  * `.d.ts`, source and declaration maps) with their `tsconfig.build.json`. Each `dist` and build-info file is removed
  * first, so a deleted module never lingers in `dist` (and in the tarball).
  */
@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node"]
+const packages = ["core", "node", "emulator"]
 
 for (const pkg of packages) {
   const dir = path.join(root, "packages", pkg)

@@ -4,11 +4,11 @@
  *   node scripts/docs-check.mjs             check every public export, type-check the `@example` blocks, run docgen
  *   node scripts/docs-check.mjs --generate  only run docgen (what `pnpm docgen` does)
  *
- * 1. Every public module (`packages/{core,node}/src/*.ts`, not `internal/` or `bin/`) starts with a module JSDoc,
+ * 1. Every public module (`packages/{core,node,emulator}/src/*.ts`, not `internal/` or `bin/`) starts with a module JSDoc,
  *    and every export in it (const, function, class, interface, type, namespace, re-export) and every class member
  *    docgen documents has its own multi-line JSDoc with a description and `@since` (`@internal`/`@ignore` opt out). All offenders are listed at once as `file:line` (docgen stops at the
  *    first kind of error per module, so fixing its list can reveal more).
- * 2. The ```ts blocks of `@example` tags are written to `packages/node/.docs-examples/` and type-checked against
+ * 2. The ```ts blocks of `@example` tags are written to `packages/emulator/.docs-examples/` and type-checked against
  *    the workspace sources (they are not run: most of them would call the real API).
  * 3. `@effect/docgen` generates `packages/<pkg>/docs/` (git-ignored) and enforces `@since` and descriptions too.
  */
@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url"
 import ts from "typescript"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node"]
+const packages = ["core", "node", "emulator"]
 const bin = (name) => path.join(root, "node_modules", ".bin", process.platform === "win32" ? `${name}.cmd` : name)
 
 const run = (command, args, options) => {
@@ -216,9 +216,9 @@ const examplesTsconfig = {
   include: ["*.ts"]
 }
 
-// One program for both packages, inside packages/node so that `@effect-gigachat/node` (its own name) and
-// `@effect-gigachat/core` (its dependency) resolve to the workspace sources.
-const examplesDir = path.join(root, "packages", "node", ".docs-examples")
+// One program for all the packages, inside packages/emulator so that `@effect-gigachat/emulator` (its own name) and
+// `@effect-gigachat/core` and `@effect-gigachat/node` (its dependencies) resolve to the workspace sources.
+const examplesDir = path.join(root, "packages", "emulator", ".docs-examples")
 fs.rmSync(examplesDir, { recursive: true, force: true })
 fs.mkdirSync(examplesDir)
 let exampleCount = 0

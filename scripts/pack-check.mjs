@@ -5,17 +5,17 @@
  *   node scripts/pack-check.mjs --contents-only  only steps 1-2 (no npm install, a few seconds)
  *   node scripts/pack-check.mjs --keep           keep the scratch directory for a look
  *
- * 1. `pnpm pack` @effect-gigachat/core and @effect-gigachat/node into a temporary directory; the file list is read
+ * 1. `pnpm pack` @effect-gigachat/core, @effect-gigachat/node and @effect-gigachat/emulator into a temporary directory; the file list is read
  *    from the tarball itself, and the manifest is the packed one (publishConfig applied, workspace: replaced).
  * 2. Contents: every target the `exports` map (and `main`, `types`) names is in the tarball; every public module
  *    `src/<Module>.ts` has an `./<Module>` entry and every entry a module; every relative import of a packed
  *    `.js`/`.d.ts` resolves to a packed file; every bare import is a `node:` builtin or a declared dependency or
  *    peer dependency (so nothing works only because the workspace has it); no `workspace:` or unranged dependency.
- * 3. A scratch project in a fresh temporary directory (outside the workspace) `npm install`s the two tarballs and
+ * 3. A scratch project in a fresh temporary directory (outside the workspace) `npm install`s the three tarballs and
  *    the peers from the registry (the ranges of the packed peerDependencies), type-checks a program with the
  *    workspace's TypeScript (NodeNext and Bundler resolution, `skipLibCheck: false` for our declarations), runs it
  *    with Node (it serves the emulator on 127.0.0.1 with NodeGigaChatEmulator and chats with it through
- *    NodeGigaChat), and checks that `@effect-gigachat/core/internal/*` cannot be imported.
+ *    NodeGigaChat), and checks that the packages' `internal/*` modules cannot be imported.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -25,7 +25,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node"]
+const packages = ["core", "node", "emulator"]
 const contentsOnly = process.argv.includes("--contents-only")
 const keep = process.argv.includes("--keep")
 const isWindows = process.platform === "win32"
@@ -199,10 +199,11 @@ const checkContents = ({ dir, files, manifest, packageDir, pkg }) => {
 // 3. install and run outside the workspace
 // ---------------------------------------------------------------------------------------------------------------
 
-const program = `import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
+const program = `import { GigaChat } from "@effect-gigachat/core"
 import * as GigaChatError from "@effect-gigachat/core/GigaChatError"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
+import * as NodeGigaChatEmulator from "@effect-gigachat/emulator/NodeGigaChatEmulator"
 import { NodeGigaChat } from "@effect-gigachat/node"
-import * as NodeGigaChatEmulator from "@effect-gigachat/node/NodeGigaChatEmulator"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -241,7 +242,8 @@ Effect.runPromise(Effect.scoped(program)).catch((error: unknown) => {
 // The internal modules stay private, whatever the resolution.
 const internalProbe =
   `const attempts = ["@effect-gigachat/core/internal/gigachat", "@effect-gigachat/core/internal/gigachat.js",
-  "@effect-gigachat/node/internal/nodeGigaChat.js", "@effect-gigachat/core/dist/GigaChat.js"]
+  "@effect-gigachat/node/internal/nodeGigaChat.js", "@effect-gigachat/emulator/internal/server.js",
+  "@effect-gigachat/core/dist/GigaChat.js"]
 for (const specifier of attempts) {
   try {
     await import(specifier)
@@ -286,8 +288,12 @@ const installAndRun = (packed) => {
     type: "module",
     dependencies,
     devDependencies: { "@types/node": rootManifest.devDependencies["@types/node"] },
-    // @effect-gigachat/node depends on @effect-gigachat/core ^x.y.z, which the registry may not have yet.
-    overrides: { "@effect-gigachat/core": `$@effect-gigachat/core` }
+    // @effect-gigachat/node and /emulator depend on @effect-gigachat/core (and /node) ^x.y.z, which the registry may
+    // not have yet.
+    overrides: {
+      "@effect-gigachat/core": `$@effect-gigachat/core`,
+      "@effect-gigachat/node": `$@effect-gigachat/node`
+    }
   }
   fs.writeFileSync(path.join(app, "package.json"), JSON.stringify(appManifest, null, 2))
   fs.writeFileSync(path.join(app, "src", "main.ts"), program)
@@ -319,8 +325,10 @@ const installAndRun = (packed) => {
   const installed = [...Object.keys(dependencies), "@effect/cluster", "@effect/rpc", "@effect/sql"]
     .map((name) => `${name}@${versionIn(name)}`)
   log(`installed ${installed.join(", ")}`)
-  const nested = path.join(app, "node_modules", "@effect-gigachat", "node", "node_modules", "@effect-gigachat")
-  if (fs.existsSync(nested)) fail("@effect-gigachat/node got its own copy of @effect-gigachat/core")
+  for (const dependent of ["node", "emulator"]) {
+    const nested = path.join(app, "node_modules", "@effect-gigachat", dependent, "node_modules", "@effect-gigachat")
+    if (fs.existsSync(nested)) fail(`@effect-gigachat/${dependent} got its own copy of ${fs.readdirSync(nested).join(", ")}`)
+  }
 
   const tsc = path.join(root, "node_modules", ".bin", isWindows ? "tsc.cmd" : "tsc")
   exec(tsc, ["-p", "tsconfig.json"], { cwd: app })

@@ -2,7 +2,7 @@
  * effect-gigachat: `NodeGigaChat.layer` (the package's own HttpClient over undici's dispatcher) and the `GigaChat`
  * service, driven with Effect's own concurrency (`Effect.forEach` with a `concurrency` option) inside one
  * `ManagedRuntime`, as an application built on Effect would call it. Module paths are imported directly (not the
- * package index), so the emulator and the other modules an application does not use are not loaded.
+ * package index), so the modules an application does not use are not loaded.
  */
 import * as GigaChat from "@effect-gigachat/core/GigaChat"
 import * as NodeGigaChat from "@effect-gigachat/node/NodeGigaChat"

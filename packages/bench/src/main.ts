@@ -6,8 +6,10 @@
  * Flags: `--quick` (small sizes, one run, nothing written unless `--write`), `--runs N` (default 3), `--budget S`
  * (default 270: a further run is only started when the last one's duration says it ends within S seconds of the
  * start, so that `pnpm bench` stays under 5 minutes on a slow or busy machine; 0 = no limit), `--clients a,b`,
- * `--workloads chat,stream-long,stream-many,stream-paced,stampede` (`streaming` = the three stream ones), `--profile` (a CPU profile of every child's measured phases into
- * `profiles/`, see `profile.ts`; profiled runs are slower), `--write` / `--no-write`.
+ * `--workloads chat,stream-long,stream-many,stream-paced,stampede,startup` (`streaming` = the three stream ones;
+ * `startup` = the package indexes against the modules, see `startup.ts`), `--profile` (a CPU profile of every child's measured phases into
+ * `profiles/`, see `profile.ts`; profiled runs are slower), `--write` / `--no-write`. `--parts` runs `parts.ts`
+ * instead: the parts we wrote ourselves against the library parts they replace.
  */
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -20,6 +22,7 @@ import type { ClientName, Job, Result, RunStats, Sizes, WorkloadName } from "./j
 import { workloads } from "./job.js"
 import type { Measurement } from "./report.js"
 import { render } from "./report.js"
+import { measureStartup, renderStartup } from "./startup.js"
 
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
 const packageDir = Path.dirname(here)
@@ -59,6 +62,8 @@ interface Options {
   readonly budgetSeconds: number
   readonly clients: ReadonlyArray<ClientName>
   readonly workloads: ReadonlyArray<WorkloadName>
+  /** Whether the `startup` workload (package indexes against modules, `startup.ts`) runs after the others. */
+  readonly startup: boolean
   readonly profile: boolean
   readonly write: boolean
 }
@@ -85,12 +90,14 @@ const parseOptions = (argv: ReadonlyArray<string>): Options => {
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs: a positive integer is expected")
   const budgetSeconds = Number(value("budget") ?? (quick ? 0 : 270))
   if (!Number.isFinite(budgetSeconds) || budgetSeconds < 0) throw new Error("--budget: seconds expected")
+  const chosen = list<WorkloadName | "startup">("workloads", [...workloads, "startup"])
   return {
     quick,
     runs,
     budgetSeconds,
     clients: list<ClientName>("clients", ["ours", "undici", "gigachat"]),
-    workloads: list<WorkloadName>("workloads", workloads),
+    workloads: chosen.filter((workload): workload is WorkloadName => workload !== "startup"),
+    startup: chosen.includes("startup"),
     profile: argv.includes("--profile"),
     write: argv.includes("--write") || (!quick && !argv.includes("--no-write"))
   }
@@ -185,6 +192,8 @@ const rotate = <A>(items: ReadonlyArray<A>, by: number): ReadonlyArray<A> =>
 const credentials = Buffer.from("bench-client:bench-secret").toString("base64")
 
 const main = async () => {
+  // `--parts`: the parts we wrote ourselves against the library parts they replace (see `parts.ts`).
+  if (process.argv.includes("--parts")) return (await import("./parts.js")).main(process.argv.slice(2))
   const options = parseOptions(process.argv.slice(2))
   const sizes = options.quick ? quickSizes : fullSizes
   const began = performance.now()
@@ -251,8 +260,10 @@ const main = async () => {
     server.stop()
   }
 
+  const startup = options.startup ? await measureStartup(options.quick ? 3 : 7) : undefined
+
   const totalSeconds = (performance.now() - began) / 1000
-  const markdown = render({
+  const tables = render({
     measurements,
     sizes,
     runs: runsDone,
@@ -267,6 +278,7 @@ const main = async () => {
     loadAverage: Os.loadavg(),
     totalSeconds
   })
+  const markdown = startup === undefined ? tables : `${tables.trimEnd()}\n\n${renderStartup(startup)}\n`
   console.log()
   console.log(markdown)
   if (options.write) {

@@ -31,10 +31,14 @@ export interface Service {
    */
   readonly token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError>
   /**
-   * Drops a token the server rejected with 401. Returns true when a new token can be fetched, so the call may be
-   * tried once more; false when the rejected token was the only source (an explicit access token alone).
+   * Runs `call` with the token for it (as `token` gives it). When the server rejects a token that was cached before
+   * this call with 401 (`AuthenticationError`), the token is dropped, a new one fetched and `call` run once more; a
+   * 401 on a token fetched for this very call, or on the only token there is (an explicit access token alone), is
+   * the call's answer. This is the Python SDK's rule (one re-authentication, only for a token believed valid).
    */
-  readonly invalidate: (token: AccessToken.AccessToken) => Effect.Effect<boolean>
+  readonly withToken: <A>(
+    call: (token: Option.Option<AccessToken.AccessToken>) => Effect.Effect<A, GigaChatError.GigaChatError>
+  ) => Effect.Effect<A, GigaChatError.GigaChatError>
 }
 
 /**

@@ -10,16 +10,19 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as GigaChatError from "./GigaChatError.js"
-import * as FastDecode from "./internal/fastDecode.js"
 import { buildBodyEither, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
+import * as TypeGuard from "./internal/typeGuard.js"
+import * as XHeaders from "./XHeaders.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
 
 // `null` is excluded from the type itself, so that a value of the type never holds what decoding would drop (see
-// internal/fastDecode.ts).
+// internal/typeGuard.ts).
 const NonNullValue = Schema.Unknown.pipe(Schema.filter((u) => u !== null, { identifier: "NonNullValue" }))
 
 const JsonObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
@@ -329,7 +332,7 @@ export const ReasoningEffort = Schema.Literal("low", "medium", "high")
  * @since 0.1.0
  * @category schemas
  */
-export const Chat = FastDecode.decodesToItself(Schema.Struct({
+export const Chat = TypeGuard.decodesToItself(Schema.Struct({
   model: optional(Schema.String),
   messages: Schema.Array(Messages),
   temperature: optional(Schema.NonNegative),
@@ -424,7 +427,7 @@ export interface Choices extends Schema.Schema.Type<typeof Choices> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletion = FastDecode.decodesToItself(Schema.Struct({
+export const ChatCompletion = TypeGuard.decodesToItself(Schema.Struct({
   choices: Schema.Array(Choices),
   /** Unix time in seconds. */
   created: Schema.Number,
@@ -499,7 +502,7 @@ export interface ChoicesChunk extends Schema.Schema.Type<typeof ChoicesChunk> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionChunk = FastDecode.decodesToItself(Schema.Struct({
+export const ChatCompletionChunk = TypeGuard.decodesToItself(Schema.Struct({
   choices: Schema.Array(ChoicesChunk),
   /** Unix time in seconds. */
   created: Schema.Number,
@@ -552,9 +555,9 @@ export interface RequestDefaults {
  */
 export const defaultModel = "GigaChat"
 
-// A request that already has the type of `Chat` is taken as it is (see internal/fastDecode.ts); encoding a decoded
+// A request that already has the type of `Chat` is taken as it is (see internal/typeGuard.ts); encoding a decoded
 // request gives it back unchanged (its transformations only drop nulls and fill defaults), so it is not encoded.
-const decodeChat = FastDecode.make(Chat, { unknownFields: "drop", errors: "all" })
+const decodeChat = TypeGuard.makeDecoder(Chat, { unknownFields: "drop", errors: "all" })
 const fieldOrder = Object.keys(Chat.fields)
 
 const withDefaults = (chat: Chat, defaults: RequestDefaults): Chat => {
@@ -624,3 +627,95 @@ export const encodeRequestEither = (
     return body
   })
 }
+
+/**
+ * The text deltas of a v1 stream only, skipping empty ones.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export const streamText = <E, R>(self: Stream.Stream<ChatCompletionChunk, E, R>): Stream.Stream<string, E, R> =>
+  Stream.filterMap(self, (chunk) => {
+    const content = chunk.choices[0]?.delta.content
+    return content === undefined || content === null || content === "" ? Option.none() : Option.some(content)
+  })
+
+/**
+ * Folds the chunks of a v1 stream into the completion a non-streaming call would have returned: the content and
+ * reasoning concatenated per choice, the function call, the finish reason and the usage of the last chunk, with the
+ * `xHeaders` of the last chunk that has them.
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export const accumulate = (
+  chunks: Iterable<XHeaders.WithXHeaders<ChatCompletionChunk> | ChatCompletionChunk>
+): XHeaders.WithXHeaders<ChatCompletion> => {
+  const choices = new Map<number, {
+    role: string
+    content: string
+    reasoning: string | undefined
+    functionCall: FunctionCall | undefined
+    functionsStateId: string | undefined
+    finishReason: string | undefined
+  }>()
+  let created = 0
+  let model = ""
+  let object = "chat.completion"
+  let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
+  let xHeaders: XHeaders.XHeaders = XHeaders.empty
+  for (const chunk of chunks) {
+    created = chunk.created
+    model = chunk.model
+    object = chunk.object
+    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
+    if ("xHeaders" in chunk) xHeaders = chunk.xHeaders
+    for (const choice of chunk.choices) {
+      const state = choices.get(choice.index) ?? {
+        role: "assistant",
+        content: "",
+        reasoning: undefined,
+        functionCall: undefined,
+        functionsStateId: undefined,
+        finishReason: undefined
+      }
+      const delta = choice.delta
+      if (delta.role) state.role = delta.role
+      if (delta.content) state.content += delta.content
+      if (delta.reasoning_content) state.reasoning = (state.reasoning ?? "") + delta.reasoning_content
+      if (delta.function_call) state.functionCall = delta.function_call
+      if (delta.functions_state_id) state.functionsStateId = delta.functions_state_id
+      if (choice.finish_reason) state.finishReason = choice.finish_reason
+      choices.set(choice.index, state)
+    }
+  }
+  return {
+    choices: Array.from(choices, ([index, state]) => ({
+      index,
+      message: {
+        role: state.role,
+        content: state.content,
+        ...(state.reasoning !== undefined ? { reasoning_content: state.reasoning } : {}),
+        ...(state.functionCall !== undefined ? { function_call: state.functionCall } : {}),
+        ...(state.functionsStateId !== undefined ? { functions_state_id: state.functionsStateId } : {})
+      },
+      ...(state.finishReason !== undefined ? { finish_reason: state.finishReason } : {})
+    })).sort((a, b) => a.index - b.index),
+    created,
+    model,
+    object,
+    usage,
+    xHeaders
+  }
+}
+
+/**
+ * Runs a v1 stream to its end and returns the folded completion (see `accumulate`).
+ *
+ * @since 0.2.0
+ * @category streaming
+ */
+export const finalCompletion = <E, R>(
+  self: Stream.Stream<XHeaders.WithXHeaders<ChatCompletionChunk>, E, R>
+): Effect.Effect<XHeaders.WithXHeaders<ChatCompletion>, E, R> =>
+  Effect.map(Stream.runCollect(self), (chunks) => accumulate(chunks))

@@ -1,7 +1,7 @@
 /**
  * Schemas of the v2 chat API (`POST /api/v2/chat/completions`), the Python SDK's primary chat contract: the
  * `ChatCompletionRequest`, the `ChatCompletionResponse` and the `ChatCompletionChunk`s of its named-event stream,
- * plus the pure helpers around them: `encodeRequest` (the exact JSON body), `resolveUrl` (where to send it),
+ * plus the pure helpers around them: `encodeRequest` (the exact JSON body), `chatCompletionsUrl` (where to send it),
  * `text`, `functionCalls` and `accumulate` (a stream folded into one response).
  *
  * Names mirror the Python SDK (`ChatMessage`, `ChatContentPart`, `ChatModelOptions`, ...) and wire names are kept
@@ -1116,10 +1116,10 @@ const appendPath = (baseUrl: string, path: string): string =>
  * - an `override` path that starts with a version (`/v2/...`, `/api/v2/...`) is taken from the origin of `baseUrl`;
  * - any other `override` is appended to `baseUrl`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category utils
  */
-export const resolveUrl = (baseUrl: string, override: string | undefined): string => {
+export const chatCompletionsUrl = (baseUrl: string, override: string | undefined): string => {
   if (override !== undefined && override !== "") {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(override)) return override
     if (/^\/(api\/)?v\d+(\/|$)/.test(override)) return splitOrigin(baseUrl).origin + override
@@ -1132,6 +1132,15 @@ export const resolveUrl = (baseUrl: string, override: string | undefined): strin
     ? appendPath(baseUrl, "chat/completions")
     : `${origin}${trimmed.slice(0, version.index)}/v2/chat/completions`
 }
+
+/**
+ * The URL of the v2 chat endpoint (see `chatCompletionsUrl`).
+ *
+ * @since 0.1.0
+ * @category utils
+ * @deprecated Use `chatCompletionsUrl`: `GigaChatConfig.resolveUrl` resolves any path, this one the v2 chat URL only.
+ */
+export const resolveUrl: (baseUrl: string, override: string | undefined) => string = chatCompletionsUrl
 
 // -----------------------------------------------------------------------------------------------------------------
 // reading responses

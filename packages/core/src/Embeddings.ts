@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { decodesToItself } from "./internal/fastDecode.js"
+import { decodesToItself } from "./internal/typeGuard.js"
 
 /**
  * The body of `POST /embeddings`. The model is `"Embeddings"` unless another is named (e.g. `"EmbeddingsGigaR"`).

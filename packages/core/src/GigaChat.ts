@@ -18,6 +18,7 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -29,7 +30,7 @@ import type * as AccessToken from "./AccessToken.js"
 import type * as AiCheck from "./AiCheck.js"
 import * as Auth from "./Auth.js"
 import type * as Balance from "./Balance.js"
-import type * as Chat from "./Chat.js"
+import * as Chat from "./Chat.js"
 import type * as Completions from "./Completions.js"
 import type * as Embeddings from "./Embeddings.js"
 import type * as Files from "./Files.js"
@@ -37,10 +38,8 @@ import type * as Functions from "./Functions.js"
 import * as GigaChatConfig from "./GigaChatConfig.js"
 import type * as GigaChatError from "./GigaChatError.js"
 import * as HttpTransport from "./HttpTransport.js"
-import * as internalCompletions from "./internal/completions.js"
 import * as internal from "./internal/gigachat.js"
 import * as internalMock from "./internal/gigachatMock.js"
-import * as internalStream from "./internal/stream.js"
 import type * as Models from "./Models.js"
 import type * as Tokens from "./Tokens.js"
 import type * as Tool from "./Tool.js"
@@ -186,6 +185,17 @@ export interface ToolRun<Response, Message> {
 }
 
 /**
+ * Options of `checkAi`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface CheckAiOptions {
+  /** The detection model, e.g. `GigaCheckDetection` or `GigaCheckClassification`. */
+  readonly model: string
+}
+
+/**
  * The v2 chat API (`POST /api/v2/chat/completions`, or the `chatCompletionsUrl` setting).
  *
  * @since 0.1.0
@@ -269,6 +279,20 @@ export interface Service {
     schema: Schema.Schema<A, I>,
     options?: ParseOptions
   ) => Effect.Effect<Parsed<A, XHeaders.WithXHeaders<Chat.ChatCompletion>>, GigaChatError.GigaChatError>
+  /**
+   * Runs a function-calling loop over the v1 chat API (`functions`), the v1 twin of `completions.runTools`: while
+   * the answer calls a function, decodes its arguments with the tool's Schema, runs its handler and sends the
+   * assistant message (with its `function_call` and `functions_state_id`) back with a `role: "function"` message
+   * holding the result as JSON. A forced `function_call` applies to the first request only.
+   */
+  readonly chatRunTools: <Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>>(
+    request: ChatInput,
+    options: RunToolsOptions<Tools, Handlers>
+  ) => Effect.Effect<
+    ToolRun<XHeaders.WithXHeaders<Chat.ChatCompletion>, Chat.MessagesEncoded>,
+    GigaChatError.GigaChatError | ToolHandlersError<Handlers>,
+    ToolHandlersContext<Handlers>
+  >
   /** `POST /embeddings`; the model defaults to `"Embeddings"` (not the chat model). */
   readonly embeddings: (
     texts: string | ReadonlyArray<string>,
@@ -285,10 +309,13 @@ export interface Service {
   readonly getModel: (id: string) => Effect.Effect<XHeaders.WithXHeaders<Models.Model>, GigaChatError.GigaChatError>
   /** `GET /balance` (prepaid accounts; others get `ForbiddenError`). */
   readonly getBalance: () => Effect.Effect<XHeaders.WithXHeaders<Balance.Balance>, GigaChatError.GigaChatError>
-  /** `POST /ai/check`: is the text written by a model? */
+  /**
+   * `POST /ai/check`: is the text written by a model? The model is required (`GigaCheckClassification`,
+   * `GigaCheckDetection`, ...). The model as a bare string, the 0.1 form, still works and is deprecated.
+   */
   readonly checkAi: (
     text: string,
-    model: string
+    options: CheckAiOptions | string
   ) => Effect.Effect<XHeaders.WithXHeaders<AiCheck.AiCheckResult>, GigaChatError.GigaChatError>
   /** `POST /files` (multipart). */
   readonly uploadFile: (
@@ -362,7 +389,8 @@ export type MockHandlers = Partial<Omit<Service, "completions">> & {
 
 /**
  * A `GigaChat` made of the given handlers, for tests of code that uses GigaChat: no HTTP, no emulator. A method
- * without a handler dies with a message naming it.
+ * without a handler dies with a message naming it, except the tool loops: without handlers of their own,
+ * `chatRunTools` runs over the `chat` handler and `completions.runTools` over `completions.create`.
  *
  * @example
  * ```ts
@@ -404,16 +432,31 @@ export const layerServices: Layer.Layer<
 /**
  * Everything over any `HttpClient`, with settings from the options, then `GIGACHAT_*` variables, then defaults.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
-export const layerConfig = (
+export const layerEnv = (
   options: GigaChatConfig.Options = {}
 ): Layer.Layer<
   GigaChat | HttpTransport.HttpTransport | Auth.Auth | GigaChatConfig.GigaChatConfig,
   ConfigError.ConfigError,
   HttpClient.HttpClient
-> => Layer.provideMerge(layerServices, GigaChatConfig.layerConfig(options))
+> => Layer.provideMerge(layerServices, GigaChatConfig.layerEnv(options))
+
+/**
+ * Everything over any `HttpClient`, with settings from `Config` values (see `GigaChatConfig.layerConfig`; without an
+ * argument every `GIGACHAT_*` variable is read). Plain options are the deprecated 0.1 form of `layerEnv`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config?: Config.Config<GigaChatConfig.Options> | GigaChatConfig.ConfigFields | GigaChatConfig.Options
+): Layer.Layer<
+  GigaChat | HttpTransport.HttpTransport | Auth.Auth | GigaChatConfig.GigaChatConfig,
+  ConfigError.ConfigError,
+  HttpClient.HttpClient
+> => Layer.provideMerge(layerServices, GigaChatConfig.layerConfig(config))
 
 /**
  * `POST /chat/completions` with the `GigaChat` service from the context.
@@ -435,7 +478,7 @@ export const chat = (
 export const stream = (
   request: ChatInput
 ): Stream.Stream<XHeaders.WithXHeaders<Chat.ChatCompletionChunk>, GigaChatError.GigaChatError, GigaChat> =>
-  internalStream.unwrap(Effect.map(GigaChat, (gc) => gc.stream(request)))
+  Stream.unwrap(Effect.map(GigaChat, (gc) => gc.stream(request)))
 
 /**
  * Structured output (v1) with the `GigaChat` service from the context.
@@ -520,9 +563,9 @@ export const getBalance = (): Effect.Effect<
  */
 export const checkAi = (
   text: string,
-  model: string
+  options: CheckAiOptions | string
 ): Effect.Effect<XHeaders.WithXHeaders<AiCheck.AiCheckResult>, GigaChatError.GigaChatError, GigaChat> =>
-  Effect.flatMap(GigaChat, (gc) => gc.checkAi(text, model))
+  Effect.flatMap(GigaChat, (gc) => gc.checkAi(text, options))
 
 /**
  * `POST /files`.
@@ -617,32 +660,33 @@ export const getToken = (): Effect.Effect<
  *
  * @since 0.1.0
  * @category streaming
+ * @deprecated Use `Chat.streamText`, which lives with the v1 schemas as `Completions.accumulate` does with the v2 ones.
  */
-export const streamText = <E, R>(
+export const streamText: <E, R>(
   self: Stream.Stream<Chat.ChatCompletionChunk, E, R>
-): Stream.Stream<string, E, R> => internal.streamText(self)
+) => Stream.Stream<string, E, R> = Chat.streamText
 
 /**
- * Folds the chunks of a stream into the completion a non-streaming call would have returned: the content and
- * reasoning concatenated per choice, the function call, the finish reason and the usage of the last chunk.
+ * Folds the chunks of a v1 stream into the completion a non-streaming call would have returned.
  *
  * @since 0.1.0
  * @category streaming
+ * @deprecated Use `Chat.accumulate`.
  */
 export const accumulate: (
   chunks: Iterable<XHeaders.WithXHeaders<Chat.ChatCompletionChunk> | Chat.ChatCompletionChunk>
-) => XHeaders.WithXHeaders<Chat.ChatCompletion> = internal.accumulate
+) => XHeaders.WithXHeaders<Chat.ChatCompletion> = Chat.accumulate
 
 /**
- * Runs a stream to its end and returns the folded completion (see `accumulate`).
+ * Runs a v1 stream to its end and returns the folded completion.
  *
  * @since 0.1.0
  * @category streaming
+ * @deprecated Use `Chat.finalCompletion`.
  */
-export const finalCompletion = <E, R>(
+export const finalCompletion: <E, R>(
   self: Stream.Stream<XHeaders.WithXHeaders<Chat.ChatCompletionChunk>, E, R>
-): Effect.Effect<XHeaders.WithXHeaders<Chat.ChatCompletion>, E, R> =>
-  Effect.map(Stream.runCollect(self), (chunks) => accumulate(chunks))
+) => Effect.Effect<XHeaders.WithXHeaders<Chat.ChatCompletion>, E, R> = Chat.finalCompletion
 
 /**
  * Sends a v2 chat request with the `GigaChat` service of the context (see `CompletionsService.create`).
@@ -670,7 +714,7 @@ export const completionsStream = (
   XHeaders.WithXHeaders<Completions.ChatCompletionChunk>,
   GigaChatError.GigaChatError,
   GigaChat
-> => internalStream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
+> => Stream.unwrap(Effect.map(GigaChat, (gc) => gc.completions.stream(request)))
 
 /**
  * v2 structured output with the `GigaChat` service of the context (see `CompletionsService.parse`).
@@ -716,13 +760,10 @@ export const completionsDownloadImages = (
   Effect.flatMap(GigaChat, (gc) => gc.completions.downloadImages(response))
 
 /**
- * Runs a function-calling loop over the v1 chat API (`functions`): like `completions.runTools`, with the v1
- * messages — the assistant message with its `function_call` and `functions_state_id`, then a `role: "function"`
- * message with the function's `name` and its result as JSON `content`. A forced `function_call` applies to the
- * first request only.
+ * Runs a v1 tool loop with the `GigaChat` service of the context (see `Service.chatRunTools`).
  *
  * @since 0.1.0
- * @category tools
+ * @category accessors
  */
 export const chatRunTools = <Tools extends Tool.Any, Handlers extends ToolHandlers<Tools>>(
   request: ChatInput,
@@ -731,4 +772,4 @@ export const chatRunTools = <Tools extends Tool.Any, Handlers extends ToolHandle
   ToolRun<XHeaders.WithXHeaders<Chat.ChatCompletion>, Chat.MessagesEncoded>,
   GigaChatError.GigaChatError | ToolHandlersError<Handlers>,
   GigaChat | ToolHandlersContext<Handlers>
-> => Effect.flatMap(GigaChat, (gc) => internalCompletions.runChatTools(gc.chat, request, options))
+> => Effect.flatMap(GigaChat, (gc) => gc.chatRunTools(request, options))

@@ -34,6 +34,16 @@ export type Scope = "GIGACHAT_API_PERS" | "GIGACHAT_API_B2B" | "GIGACHAT_API_COR
 export type Secret = Redacted.Redacted<string> | string
 
 /**
+ * A duration setting in code: a `Duration` or a duration string such as `"30 seconds"` or `"500 millis"`, never a
+ * bare number, whose unit would be a guess (Effect reads milliseconds, the Python SDK and `GIGACHAT_TIMEOUT`
+ * seconds).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type DurationSetting = Duration.Duration | Exclude<Duration.DurationInput, number | bigint>
+
+/**
  * The settings a caller may give. Every field is optional; what is missing comes from the environment
  * (with `layerConfig`) or from the defaults. An empty (or all-space) text or secret counts as missing, in code and in
  * `GIGACHAT_*` variables, as the Python SDK's truth tests (`if credentials:`) treat it: a `GIGACHAT_CREDENTIALS=` line
@@ -62,11 +72,12 @@ export interface Options {
   /** Password of the password flow. `GIGACHAT_PASSWORD`. */
   readonly password?: Secret | undefined
   /**
-   * Timeout of a request, and of the pause between two stream chunks. `GIGACHAT_TIMEOUT` (seconds), default 30 s.
-   * In code it is a `Duration` input, where a bare number is milliseconds (Effect's rule, unlike the variable and
-   * the Python SDK): write `"30 seconds"` or `Duration.seconds(30)`.
+   * Timeout of a request (from the moment it is sent, a wait for a free connection included), and of the pause
+   * between two reads of a stream. `GIGACHAT_TIMEOUT` (seconds), default 30 s. Write a `Duration` or a duration
+   * string: `"30 seconds"`, `Duration.seconds(30)`. A bare number is not accepted by the type (Effect reads it as
+   * milliseconds, Python as seconds); from JavaScript it is read as seconds, as `GIGACHAT_TIMEOUT` is.
    */
-  readonly timeout?: Duration.DurationInput | undefined
+  readonly timeout?: DurationSetting | undefined
   /** Verify the server's TLS certificate. `GIGACHAT_VERIFY_SSL_CERTS`, default true. */
   readonly verifySslCerts?: boolean | undefined
   /** A PEM file of extra trusted CAs (e.g. the Russian Trusted Root CA). `GIGACHAT_CA_BUNDLE_FILE`. */
@@ -87,10 +98,16 @@ export interface Options {
   readonly retryBackoffFactor?: number | undefined
   /** Statuses that are retried besides 429, 5xx and network errors. `GIGACHAT_RETRY_ON_STATUS_CODES`. */
   readonly retryOnStatusCodes?: ReadonlyArray<number> | undefined
-  /** The longest `Retry-After` honoured; longer ones are cut to it. `GIGACHAT_MAX_RETRY_AFTER` (seconds), 60 s. */
-  readonly maxRetryAfter?: Duration.DurationInput | undefined
-  /** Refresh a token this long before it expires. `GIGACHAT_TOKEN_EXPIRY_BUFFER_MS`, default 60 s. */
-  readonly tokenExpiryBuffer?: Duration.DurationInput | undefined
+  /**
+   * The longest `Retry-After` honoured; longer ones are cut to it. `GIGACHAT_MAX_RETRY_AFTER` (seconds), 60 s. A
+   * `Duration` or a duration string; a number from JavaScript is read as seconds.
+   */
+  readonly maxRetryAfter?: DurationSetting | undefined
+  /**
+   * Refresh a token this long before it expires. `GIGACHAT_TOKEN_EXPIRY_BUFFER_MS`, default 60 s. A `Duration` or a
+   * duration string; a number from JavaScript is read as milliseconds, as the variable is.
+   */
+  readonly tokenExpiryBuffer?: DurationSetting | undefined
   /** Override of the v2 chat URL (absolute, or a path). `GIGACHAT_CHAT_COMPLETIONS_URL`. */
   readonly chatCompletionsUrl?: string | undefined
   /** Largest server-sent event accepted, in characters. `GIGACHAT_MAX_SSE_EVENT_SIZE`, default 10 MiB. */
@@ -221,7 +238,7 @@ export const makeConfig = (options: Options = {}): Effect.Effect<Service, Config
   Effect.map(config, (fromEnv) => internal.resolve(internal.resolve(defaults, fromEnv), options))
 
 /**
- * Settings from the given options and the defaults only; the environment is not read.
+ * Settings from the given options and the defaults only: `GIGACHAT_*` variables are not read.
  *
  * @since 0.1.0
  * @category layers
@@ -230,13 +247,48 @@ export const layer = (options: Options = {}): Layer.Layer<GigaChatConfig> =>
   Layer.succeed(GigaChatConfig, make(options))
 
 /**
- * Settings from the given options, then `GIGACHAT_*` variables, then the defaults.
+ * Settings from the given options, then `GIGACHAT_*` variables (through Effect `Config`, so any `ConfigProvider`
+ * works), then the defaults. This is what `NodeGigaChat.layer` reads.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerEnv = (options: Options = {}): Layer.Layer<GigaChatConfig, ConfigError.ConfigError> =>
+  Layer.effect(GigaChatConfig, makeConfig(options))
+
+/**
+ * Settings from `Config` values, as `@effect/ai-openai`'s `layerConfig` takes them: each field a `Config` (or a plain
+ * value), over the defaults. Without an argument every `GIGACHAT_*` variable is read (`GigaChatConfig.config`).
+ *
+ * The 0.1 form, plain options with no `Config` among them, still reads them over `GIGACHAT_*` variables (as
+ * `layerEnv` does) and is deprecated.
+ *
+ * @example
+ * ```ts
+ * import { GigaChatConfig } from "@effect-gigachat/core"
+ * import * as Config from "effect/Config"
+ *
+ * const settings = GigaChatConfig.layerConfig({
+ *   credentials: Config.redacted("MY_APP_GIGACHAT_KEY"),
+ *   model: Config.withDefault(Config.string("MY_APP_MODEL"), "GigaChat-2-Max")
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerConfig = (options: Options = {}): Layer.Layer<GigaChatConfig, ConfigError.ConfigError> =>
-  Layer.effect(GigaChatConfig, makeConfig(options))
+export const layerConfig = (
+  config: Config.Config<Options> | ConfigFields | Options = internal.config
+): Layer.Layer<GigaChatConfig, ConfigError.ConfigError> =>
+  Layer.effect(GigaChatConfig, internal.fromConfigInput(config, defaults, makeConfig))
+
+/**
+ * The argument of `layerConfig`: each setting as a `Config` of its value, or as the value itself.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConfigFields = { readonly [K in keyof Options]?: Config.Config<Options[K]> | Options[K] }
 
 /**
  * Resolves a request path against the base URL as the Python SDK does: an absolute URL is kept; a path that starts

@@ -1,7 +1,8 @@
 /**
  * The only place that talks to the platform `HttpClient`: resolves URLs, sets `User-Agent`, `Accept`, the token
  * and the request-context headers, re-authenticates once on 401, maps statuses to typed errors, applies the
- * timeout and the retry `Schedule`, decodes bodies with Schema and turns `text/event-stream` bodies into streams.
+ * timeout and the retry `Schedule`, decodes bodies with Schema and turns `text/event-stream` bodies into streams of
+ * decoded events.
  *
  * Replace it with a mock layer (`layerMock`) to test code that builds requests, or give the real one any
  * `HttpClient` (a mock client, the in-process emulator, undici with TLS settings).
@@ -20,6 +21,7 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as Auth from "./Auth.js"
 import type * as GigaChatConfig from "./GigaChatConfig.js"
@@ -52,31 +54,44 @@ export interface Bytes {
 }
 
 /**
- * An open event stream: the response's headers are known, the events are read as the stream is pulled.
+ * A server-sent event with the `x-*` headers of the response it came from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export interface EventStream {
-  /**
-   * The `x-*` headers of the response the events come from: after a retry before the first event, those of the
-   * retried request (read it as the events arrive, not once at the start).
-   */
+export interface Event extends Sse.Event {
   readonly xHeaders: XHeaders.XHeaders
-  readonly events: Stream.Stream<Sse.Event, GigaChatError.GigaChatError>
+}
+
+/**
+ * Options of `stream`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StreamOptions {
+  /** Changes each event's parsed JSON before it is decoded (the v2 API puts the SSE event name into it). */
+  readonly prepare?: ((json: unknown, event: Sse.Event) => unknown) | undefined
+  /**
+   * A span that covers the stream from the request to its end, the parent of the token request and of the HTTP
+   * request. The reads do not run in it, as they would in `Stream.withSpan`, which costs on every read.
+   */
+  readonly span?: { readonly name: string; readonly attributes?: Record<string, unknown> | undefined } | undefined
 }
 
 /**
  * What the GigaChat service needs from the network: text, JSON, bytes and event streams.
  *
+ * Every request goes through one configured `HttpClient`: its URL is resolved against the base URL, it gets the
+ * `User-Agent`, `Accept`, the token and the request context's headers; a 401 on a cached token fetches a new one
+ * and sends the request once more; a status other than 200 becomes its typed error; the timeout and the retry
+ * policy apply to every attempt.
+ *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
-  /**
-   * Sends a request (its URL may be a path, resolved against the base URL) and returns the 200 response with
-   * its body read as text. Auth, retry, timeout and status mapping apply.
-   */
+  /** Sends a request (its URL may be a path, resolved against the base URL) and reads the 200 body as text. */
   readonly text: (
     request: HttpClientRequest.HttpClientRequest
   ) => Effect.Effect<Decoded<string>, GigaChatError.GigaChatError>
@@ -90,15 +105,23 @@ export interface Service {
     request: HttpClientRequest.HttpClientRequest
   ) => Effect.Effect<Bytes, GigaChatError.GigaChatError>
   /**
-   * Opens a `text/event-stream`. Auth and status mapping apply to the response; the retry policy applies until the
-   * first event is emitted: a failure before it (a status, the network, a timeout, an error object such as
-   * `{"status": 503, "message": ...}` sent as the first event) sends the request again. After the first event a
-   * failure ends the stream with the error and nothing is sent again (no duplicated output). The timeout applies to
-   * the wait for the headers and to every pause between two reads.
+   * Opens a `text/event-stream` and decodes each event's JSON with the Schema, with the response's `x-*` headers
+   * on every output. An error object sent in place of an event (`{"status": 503, "message": ...}`) fails the stream
+   * with the typed error of its status. The retry policy applies until the first output is emitted: a failure before
+   * it (a status, the network, a timeout, such an error object) sends the request again; after it a failure ends the
+   * stream and nothing is sent again (no duplicated output). The timeout applies to the wait for the headers and to
+   * every pause between two reads. Interrupting the stream aborts the request.
    */
+  readonly stream: <A, I>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: Schema.Schema<A, I>,
+    options?: StreamOptions
+  ) => Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError>
+  /** Like `stream`, with the events as they are (an error object in place of an event still fails the stream). */
   readonly events: (
-    request: HttpClientRequest.HttpClientRequest
-  ) => Effect.Effect<EventStream, GigaChatError.GigaChatError>
+    request: HttpClientRequest.HttpClientRequest,
+    options?: Pick<StreamOptions, "span">
+  ) => Stream.Stream<Event, GigaChatError.GigaChatError>
 }
 
 /**
@@ -110,33 +133,9 @@ export interface Service {
 export class HttpTransport extends Context.Tag("@effect-gigachat/core/HttpTransport")<HttpTransport, Service>() {}
 
 /**
- * Set to true by an `HttpClient` layer whose client enforces the configured timeout itself (the Node client sets
- * undici's header and body timeouts): the transport then adds no timers of its own, which saves a timer and two
- * fibers per request. By default the transport enforces the timeout.
- *
- * @since 0.1.0
- * @category references
- */
-export class TimeoutsByClient extends Context.Reference<TimeoutsByClient>()(
-  "@effect-gigachat/core/HttpTransport/TimeoutsByClient",
-  { defaultValue: () => false }
-) {}
-
-/**
- * Set to true by an `HttpClient` layer whose client creates no span and sends no trace-context headers (the Node
- * client unless `httpSpans` is set): the transport then uses it as it is, instead of turning both off around every
- * request. By default the transport turns them off (and the span back on with `httpSpans`).
- *
- * @since 0.1.0
- * @category references
- */
-export class UntracedClient extends Context.Reference<UntracedClient>()(
-  "@effect-gigachat/core/HttpTransport/UntracedClient",
-  { defaultValue: () => false }
-) {}
-
-/**
- * Builds the transport from the settings, the auth and an `HttpClient`.
+ * Builds the transport from the settings, the auth and an `HttpClient`. The timeouts are watched by one fiber in the
+ * scope; they abort a request through its scope (`HttpClient.withScope`), which every client built on the
+ * platform's `HttpClient.make` honours.
  *
  * @since 0.1.0
  * @category constructors
@@ -144,7 +143,7 @@ export class UntracedClient extends Context.Reference<UntracedClient>()(
 export const make: Effect.Effect<
   Service,
   never,
-  GigaChatConfig.GigaChatConfig | Auth.Auth | HttpClient.HttpClient
+  GigaChatConfig.GigaChatConfig | Auth.Auth | HttpClient.HttpClient | Scope.Scope
 > = internal.make
 
 /**
@@ -157,7 +156,7 @@ export const layer: Layer.Layer<
   HttpTransport,
   never,
   GigaChatConfig.GigaChatConfig | Auth.Auth | HttpClient.HttpClient
-> = Layer.effect(HttpTransport, make)
+> = Layer.scoped(HttpTransport, make)
 
 /**
  * The retry policy built from `maxRetries`, `retryBackoffFactor` and `retryOnStatusCodes`: the n-th retry waits

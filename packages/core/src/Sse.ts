@@ -5,7 +5,9 @@
  * and multi-byte UTF-8 characters split across reads). On top of the standard it handles what GigaChat does: v1
  * streams end with `data: [DONE]`, which ends the decoded stream without reading the rest of the body; v2 streams
  * name their events (`event: response.message.delta`) and may end without a blank line, so a pending event is
- * dispatched at the end of input. Malformed input (an event larger than the size limit) fails with a typed
+ * dispatched at the end of input. Consecutive `data:` lines that each hold a whole JSON value are separate events,
+ * as GigaChat's own SDK reads v1 streams, while multi-line JSON is joined as the standard asks (see {@link decode}).
+ * Malformed input (an event larger than the size limit) fails with a typed
  * `GigaChatError.DecodeError`, never a defect.
  *
  * @since 0.1.0
@@ -18,7 +20,7 @@ import * as internal from "./internal/sse.js"
 
 /**
  * One dispatched event: its name (the last `event:` field, `undefined` when there was none or it was empty) and
- * its data (the `data:` lines joined with `"\n"`).
+ * its data (the `data:` lines joined with `"\n"`; see {@link decode} for `data:` lines that start a new event).
  *
  * @since 0.1.0
  * @category models
@@ -57,6 +59,14 @@ export const defaultMaxEventSize: number = internal.defaultMaxEventSize
  * Comments, `id:`, `retry:` (not honoured: the SDK has its own retry policy) and unknown fields are ignored;
  * an event without `data:` lines is dropped; `data: [DONE]` ends the stream and the upstream is not pulled any
  * further. Events are emitted per input chunk.
+ *
+ * A blank line ends an event, and the `data:` lines of one event are joined with `"\n"`, with one exception for
+ * servers that send one `data:` line per event without the blank line between them (the form GigaChat's Python SDK
+ * reads in v1 streams): a `data:` line whose value starts with `{` or `[` (after spaces) starts a new event when
+ * the data so far starts with `{` or `[` and ends with `}` or `]`, as a JSON object or array (or `[DONE]`) does. Joined,
+ * such lines could never be JSON (a `}` or `]` is never followed by `{` or `[`), while multi-line JSON
+ * (`data: {` then `data: "a": 1}`) and other text are joined as the standard asks. An `event:` line between the
+ * two names the new event (`event:` + `data:` pairs without blank lines). `maxEventSize` applies to each event.
  *
  * @example
  * ```ts

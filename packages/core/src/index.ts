@@ -124,13 +124,6 @@ export * as Models from "./Models.js"
 export * as Tokens from "./Tokens.js"
 
 /**
- * A GigaChat-compatible emulator for tests, examples and local development.
- *
- * @since 0.1.0
- */
-export * as GigaChatEmulator from "./GigaChatEmulator.js"
-
-/**
  * Schemas of the v2 chat API (`/api/v2/chat/completions`) and its request encoding.
  *
  * @since 0.1.0

@@ -4,6 +4,7 @@ import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -223,11 +224,12 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("401 drops the token, fetches a new one and retries once", () => {
+  it.effect("401 to a cached token drops it, fetches a new one and retries once", () => {
     const { api, bearers, layer, oauth } = setup({
       api: () => api().length === 1 ? unauthorized() : json(completion)
     })
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const answer = yield* GigaChat.chat("x")
       assert.strictEqual(answer.model, "GigaChat:1")
       assert.strictEqual(oauth().length, 2)
@@ -238,7 +240,7 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("20 concurrent calls rejected with 401 share one new token: exactly one more OAuth request", () => {
+  it.effect("20 concurrent calls whose cached token gets 401 share one new token: exactly one more OAuth request", () => {
     const { bearers, layer, oauth } = setup({
       api: (request) =>
         request.headers["authorization"] === `Bearer ${tokenNumber(1)}`
@@ -246,6 +248,7 @@ describe("Auth", () => {
           : json(completion)
     })
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const fiber = yield* Effect.fork(
         Effect.all(Array.from({ length: 20 }, () => GigaChat.chat("x")), { concurrency: "unbounded" })
       )
@@ -256,7 +259,7 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a stream answered with 401 re-authenticates once and then streams", () => {
+  it.effect("a stream whose cached token gets 401 re-authenticates once and then streams", () => {
     const chunk = `data: ${
       JSON.stringify({
         choices: [{ delta: { role: "assistant", content: "streamed" }, index: 0 }],
@@ -272,6 +275,7 @@ describe("Auth", () => {
           : sse([chunk, "data: [DONE]\n\n"])
     })
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const chunks = yield* Stream.runCollect(GigaChat.stream("x"))
       assert.deepStrictEqual(Chunk.toReadonlyArray(chunks).map((c) => c.choices[0]?.delta.content), ["streamed"])
       assert.strictEqual(oauth().length, 2)
@@ -279,9 +283,10 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("401 twice surfaces as AuthenticationError after exactly one retry", () => {
+  it.effect("401 twice to a cached token surfaces as AuthenticationError after exactly one retry", () => {
     const { api, layer, oauth } = setup({ api: unauthorized })
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const error = yield* Effect.flip(GigaChat.chat("x"))
       assert.strictEqual(error._tag, "AuthenticationError")
       assert.instanceOf(error, GigaChatError.AuthenticationError)
@@ -290,9 +295,20 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("a 401 to a token fetched for this very call is its answer: one OAuth and one API request", () => {
+    const { api, layer, oauth } = setup({ api: unauthorized })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(GigaChat.chat("x"))
+      assert.strictEqual(error._tag, "AuthenticationError")
+      assert.strictEqual(api().length, 1)
+      assert.strictEqual(oauth().length, 1)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("a 401 under a retry policy still re-authenticates only once per attempt", () => {
     const { api, layer, oauth } = setup({ api: unauthorized }, { credentials, maxRetries: 3 })
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const error = yield* Effect.flip(GigaChat.chat("x"))
       // 401 is not a retryable status: one attempt, one re-auth.
       assert.strictEqual(error._tag, "AuthenticationError")
@@ -536,23 +552,41 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("invalidate drops only the rejected token, and says whether a new one can be fetched", () =>
+  it.effect("withToken runs the call once more, with a new token, only when a cached token was rejected", () =>
     Effect.gen(function*() {
+      const rejectFirst = (auth: Auth.Service) => {
+        const seen: Array<string> = []
+        return Effect.map(
+          Effect.either(auth.withToken((token) => {
+            const value = Option.match(token, { onNone: () => "none", onSome: (t) => Redacted.value(t.access_token) })
+            seen.push(value)
+            return seen.length === 1
+              ? Effect.fail(
+                new GigaChatError.AuthenticationError({ status: 401, method: "POST", url: "u", body: "", headers: {} })
+              )
+              : Effect.succeed(value)
+          })),
+          (result) => ({ result, seen })
+        )
+      }
       const withCredentials = setup({})
       yield* Effect.gen(function*() {
         const auth = yield* Auth.Auth
-        const first = Option.getOrThrow(yield* auth.token)
-        // A stale rejection (of a token already replaced) leaves the current one alone.
-        assert.isTrue(yield* auth.invalidate({ access_token: Redacted.make("older"), expires_at: 1 }))
-        assert.strictEqual(Redacted.value(Option.getOrThrow(yield* auth.token).access_token), tokenNumber(1))
-        assert.isTrue(yield* auth.invalidate(first))
-        assert.strictEqual(Redacted.value(Option.getOrThrow(yield* auth.token).access_token), tokenNumber(2))
+        // Fetched for this call: the 401 is the answer.
+        const fresh = yield* rejectFirst(auth)
+        assert.isTrue(Either.isLeft(fresh.result))
+        assert.deepStrictEqual(fresh.seen, [tokenNumber(1)])
+        // Cached before the call: dropped, a new one fetched, the call run again.
+        const cached = yield* rejectFirst(auth)
+        assert.deepStrictEqual(cached.result, Either.right(tokenNumber(2)))
+        assert.deepStrictEqual(cached.seen, [tokenNumber(1), tokenNumber(2)])
       }).pipe(Effect.provide(withCredentials.layer))
       const explicitOnly = setup({}, { accessToken: "explicit" })
       yield* Effect.gen(function*() {
         const auth = yield* Auth.Auth
-        const token = Option.getOrThrow(yield* auth.token)
-        assert.isFalse(yield* auth.invalidate(token))
+        const only = yield* rejectFirst(auth)
+        assert.isTrue(Either.isLeft(only.result))
+        assert.deepStrictEqual(only.seen, ["explicit"])
       }).pipe(Effect.provide(explicitOnly.layer))
     }))
 

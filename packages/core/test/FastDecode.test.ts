@@ -1,5 +1,5 @@
 /**
- * The fast path of decoding (internal/fastDecode.ts) returns a value that already has the Schema's type as it is.
+ * The fast path of decoding (internal/typeGuard.ts) returns a value that already has the Schema's type as it is.
  * That is only right for a schema whose every typed value decodes to an equal value: checked here, as a property,
  * for every schema that takes the fast path.
  */
@@ -9,7 +9,7 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
-import * as FastDecode from "../src/internal/fastDecode.js"
+import * as FastDecode from "../src/internal/typeGuard.js"
 import { completion } from "./utils/fixtures.js"
 
 const marked: ReadonlyArray<readonly [string, Schema.Schema<any, any>]> = [
@@ -74,7 +74,7 @@ describe("FastDecode", () => {
   })
 
   it("requests (unknown fields dropped): a typed request is taken as it is, one with an unknown field is decoded", () => {
-    const decode = FastDecode.make(Chat.Chat, { unknownFields: "drop" })
+    const decode = FastDecode.makeDecoder(Chat.Chat, { unknownFields: "drop" })
     const request = { messages: [{ role: "user", content: "Hi" }] }
     assert.strictEqual(Either.getOrThrow(decode(request)), request)
     const decoded = Either.getOrThrow(decode({ ...request, max_token: 5 }))

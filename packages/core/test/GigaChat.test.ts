@@ -376,6 +376,27 @@ describe("GigaChat", () => {
     })
   })
 
+  describe("request validation before sending", () => {
+    it.effect("embeddings, tokensCount and checkAi check their bodies: a bad input is an InvalidRequestError naming it", () => {
+      const { api, layer } = setup(() => json({}))
+      return Effect.gen(function*() {
+        const embeddings = yield* Effect.flip(call(layer, (gc) => gc.embeddings(["ok", 7 as unknown as string])))
+        assert.strictEqual(embeddings._tag, "InvalidRequestError")
+        assert.include(embeddings.message, "input[1]")
+        const tokens = yield* Effect.flip(call(layer, (gc) => gc.tokensCount("x", { model: 42 as unknown as string })))
+        assert.strictEqual(tokens._tag, "InvalidRequestError")
+        assert.include(tokens.message, "model")
+        const check = yield* Effect.flip(call(layer, (gc) => gc.checkAi(null as unknown as string, { model: "M" })))
+        assert.strictEqual(check._tag, "InvalidRequestError")
+        assert.include(check.message, "input")
+        const noModel = yield* Effect.flip(call(layer, (gc) => gc.checkAi("text", {} as { model: string })))
+        assert.strictEqual(noModel._tag, "InvalidRequestError")
+        assert.include(noModel.message, "model")
+        assert.strictEqual(api().length, 0, "nothing was sent")
+      })
+    })
+  })
+
   describe("tokensCount", () => {
     it.effect("POST /tokens/count with the settings' model; an array with xHeaders", () => {
       const { api, layer } = setup(
@@ -432,6 +453,16 @@ describe("GigaChat", () => {
       })
     })
 
+    it.effect("GET /models/{id} keeps the : of a versioned id, as httpx sends it", () => {
+      const { layer, only } = setup(() =>
+        json({ id: "GigaChat-2-Max:2.0.28.2", object: "model", owned_by: "me", type: "chat" })
+      )
+      return Effect.gen(function*() {
+        yield* call(layer, (gc) => gc.getModel("GigaChat-2-Max:2.0.28.2"))
+        assert.strictEqual(only().url, `${baseUrl}/models/GigaChat-2-Max:2.0.28.2`)
+      })
+    })
+
     it.effect("GET /models/{id} URL-encodes the id", () => {
       const { layer, only } = setup(() => json({ id: "a/b c", object: "model", owned_by: "me", type: "chat" }))
       return Effect.gen(function*() {
@@ -475,12 +506,14 @@ describe("GigaChat", () => {
       })
     })
 
-    it.effect("POST /ai/check with {input, model}", () => {
-      const { contentTypes, layer, only } = setup(() =>
+    it.effect("POST /ai/check with {input, model}; the deprecated bare model string sends the same", () => {
+      const { api, contentTypes, layer, only } = setup(() =>
         json({ category: "ai", characters: 10, tokens: 3, ai_intervals: [[0, 10]] })
       )
       return Effect.gen(function*() {
-        const result = yield* call(layer, (gc) => gc.checkAi("Some text", "GigaCheckDetection"))
+        const result = yield* call(layer, (gc) => gc.checkAi("Some text", { model: "GigaCheckDetection" }))
+        yield* call(layer, (gc) => gc.checkAi("Some text", "GigaCheckDetection"))
+        assert.deepStrictEqual(bodyJson(api()[1]!), bodyJson(api()[0]!))
         assert.strictEqual(only().method, "POST")
         assert.strictEqual(only().url, `${baseUrl}/ai/check`)
         assert.strictEqual(contentTypes[0], "application/json")

@@ -1,5 +1,6 @@
 import { GigaChatConfig } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -84,6 +85,60 @@ describe("GigaChatConfig", () => {
       assert.strictEqual(config.chatCompletionsUrl, "/v2/chat/completions")
       assert.strictEqual(config.maxSseEventSize, 1024)
       assert.isTrue(config.httpSpans)
+    }))
+
+  it.effect("a duration option takes a Duration or a duration string; a bare number from JavaScript is seconds", () =>
+    Effect.sync(() => {
+      assert.isTrue(Duration.equals(GigaChatConfig.make({ timeout: "45 seconds" }).timeout, Duration.seconds(45)))
+      assert.isTrue(Duration.equals(GigaChatConfig.make({ timeout: Duration.minutes(2) }).timeout, Duration.minutes(2)))
+      // The type refuses a number; an untyped caller's 30 means 30 seconds, as GIGACHAT_TIMEOUT=30 does, not 30 ms.
+      const untyped = { timeout: 30, maxRetryAfter: 5, tokenExpiryBuffer: 1500 } as unknown as GigaChatConfig.Options
+      const config = GigaChatConfig.make(untyped)
+      assert.isTrue(Duration.equals(config.timeout, Duration.seconds(30)))
+      assert.isTrue(Duration.equals(config.maxRetryAfter, Duration.seconds(5)))
+      assert.isTrue(
+        Duration.equals(config.tokenExpiryBuffer, Duration.millis(1500)),
+        "as GIGACHAT_TOKEN_EXPIRY_BUFFER_MS"
+      )
+    }))
+
+  it.effect("layerConfig reads Config values over the defaults; without an argument every GIGACHAT_* variable", () =>
+    Effect.gen(function*() {
+      const fromConfigs = yield* GigaChatConfig.GigaChatConfig.pipe(
+        Effect.provide(GigaChatConfig.layerConfig({
+          credentials: Config.redacted("APP_KEY"),
+          model: Config.withDefault(Config.string("APP_MODEL"), "GigaChat-2-Max"),
+          timeout: "5 seconds"
+        })),
+        withEnv({ APP_KEY: "key-from-app", GIGACHAT_MODEL: "ignored" })
+      )
+      assert.strictEqual(Redacted.value(fromConfigs.credentials!), "key-from-app")
+      assert.strictEqual(fromConfigs.model, "GigaChat-2-Max", "only the given Configs are read")
+      assert.isTrue(Duration.equals(fromConfigs.timeout, Duration.seconds(5)))
+      const missing = yield* Effect.flip(
+        GigaChatConfig.GigaChatConfig.pipe(
+          Effect.provide(GigaChatConfig.layerConfig({ credentials: Config.redacted("APP_KEY") })),
+          withEnv({})
+        )
+      )
+      assert.include(String(missing), "APP_KEY")
+      const fromEnv = yield* GigaChatConfig.GigaChatConfig.pipe(
+        Effect.provide(GigaChatConfig.layerConfig()),
+        withEnv({ GIGACHAT_MODEL: "env-model" })
+      )
+      assert.strictEqual(fromEnv.model, "env-model")
+      // the 0.1 form: plain options over the environment, as layerEnv
+      const plain = yield* GigaChatConfig.GigaChatConfig.pipe(
+        Effect.provide(GigaChatConfig.layerConfig({ scope: "GIGACHAT_API_B2B" })),
+        withEnv({ GIGACHAT_MODEL: "env-model" })
+      )
+      assert.strictEqual(plain.model, "env-model")
+      assert.strictEqual(plain.scope, "GIGACHAT_API_B2B")
+      const env = yield* GigaChatConfig.GigaChatConfig.pipe(
+        Effect.provide(GigaChatConfig.layerEnv({ scope: "GIGACHAT_API_B2B" })),
+        withEnv({ GIGACHAT_MODEL: "env-model" })
+      )
+      assert.deepStrictEqual([env.model, env.scope], ["env-model", "GIGACHAT_API_B2B"])
     }))
 
   it.effect("options win over the environment, which wins over defaults", () =>

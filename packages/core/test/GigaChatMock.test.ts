@@ -1,9 +1,10 @@
-import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChat, Tool } from "@effect-gigachat/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 
 const completion = {
@@ -34,18 +35,33 @@ describe("GigaChat.layerMock", () => {
       )
       assert.include(Cause.pretty((streamExit as Exit.Failure<unknown, unknown>).cause), "completions.stream")
     }).pipe(Effect.provide(GigaChat.layerMock({}))))
-})
 
-describe("GigaChatEmulator.layer", () => {
-  it.effect("gives GigaChat backed by the in-process emulator, with its fault knobs", () =>
-    Effect.gen(function*() {
-      const answer = yield* GigaChat.chat("ping")
-      assert.include(answer.choices[0]!.message.content, "ping")
-      const emulator = yield* GigaChatEmulator.GigaChatEmulator
-      yield* emulator.addFault({ route: "GET /api/v1/balance", times: 1, status: 503 })
-      const error = yield* Effect.flip(Effect.flatMap(GigaChat.GigaChat, (gc) => gc.getBalance()))
-      assert.strictEqual(error._tag, "ServerError")
-      const balance = yield* Effect.flatMap(GigaChat.GigaChat, (gc) => gc.getBalance())
-      assert.isAbove(balance.balance.length, 0)
-    }).pipe(Effect.provide(GigaChatEmulator.layer())))
+  it.effect("without a handler of its own, chatRunTools runs the v1 loop over the mocked chat", () => {
+    const requests: Array<unknown> = []
+    const call = {
+      ...completion,
+      choices: [{
+        message: { role: "assistant", content: "", function_call: { name: "echo", arguments: { text: "ping" } } },
+        index: 0,
+        finish_reason: "function_call"
+      }]
+    }
+    const mock = GigaChat.layerMock({
+      chat: (request) => {
+        requests.push(request)
+        return Effect.succeed(requests.length === 1 ? call : completion)
+      }
+    })
+    return Effect.gen(function*() {
+      const gc = yield* GigaChat.GigaChat
+      const echo = yield* Tool.make("echo", { parameters: Schema.Struct({ text: Schema.String }) })
+      const run = yield* gc.chatRunTools("say ping", {
+        tools: [echo],
+        handlers: { echo: ({ text }) => Effect.succeed({ echoed: text }) }
+      })
+      assert.strictEqual(run.steps, 2)
+      assert.strictEqual(run.response.choices[0]!.message.content, "mocked")
+      assert.deepStrictEqual(run.messages.at(-2), { role: "function", name: "echo", content: "{\"echoed\":\"ping\"}" })
+    }).pipe(Effect.provide(mock))
+  })
 })

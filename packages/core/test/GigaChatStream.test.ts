@@ -254,17 +254,28 @@ describe("GigaChat.stream", () => {
       }
     }))
 
-  it.effect("re-authenticates on a 401 before the stream starts", () => {
+  it.effect("re-authenticates on a 401 to a cached token before the stream starts", () => {
     const { layer, mock } = setup(() =>
       mock.to("/oauth").length === 1
         ? new Response(`{"status":401,"message":"expired"}`, { status: 401 })
         : sse([frame(chunk("ok"))])
     )
     return Effect.gen(function*() {
+      yield* GigaChat.getToken()
       const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(GigaChat.stream("Hi")))
       assert.deepStrictEqual(contents(chunks), ["ok"])
       assert.strictEqual(mock.to("/oauth").length, 2)
       assert.strictEqual(mock.to("/chat/completions").length, 2)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a 401 to a token fetched for this stream is its answer: one OAuth request, one API request", () => {
+    const { layer, mock } = setup(() => new Response(`{"status":401,"message":"wrong scope"}`, { status: 401 }))
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Stream.runCollect(GigaChat.stream("Hi")))
+      assert.strictEqual(error._tag, "AuthenticationError")
+      assert.strictEqual(mock.to("/oauth").length, 1)
+      assert.strictEqual(mock.to("/chat/completions").length, 1)
     }).pipe(Effect.provide(layer))
   })
 
@@ -467,6 +478,20 @@ describe("GigaChat.stream", () => {
       assert.strictEqual(items.length, 2)
       const error = Either.flip(items[1]!).pipe(Either.getOrThrow)
       assert.strictEqual(error._tag, "TimeoutError")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a consumer slower than the timeout does not time the stream out: only waits for the server count", () => {
+    const { layer } = setup(() => sse([frame(chunk("a")), frame(chunk("b")), "data: [DONE]\n\n"]), {
+      timeout: "10 seconds"
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        collectEither(GigaChat.stream("Hi").pipe(Stream.tap(() => Effect.sleep("1 minute"))))
+      )
+      yield* TestClock.adjust("3 minutes")
+      const items = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(items.map((item) => Either.getOrThrow(item).choices[0]?.delta.content), ["a", "b"])
     }).pipe(Effect.provide(layer))
   })
 })

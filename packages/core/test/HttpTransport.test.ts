@@ -206,22 +206,25 @@ describe("HttpTransport", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("under Effect's built-in tracer the SDK opens no span: the request runs in the caller's span", () =>
+  it.effect("under Effect's built-in tracer the SDK makes its span: with httpSpans the request runs in it", () =>
     Effect.gen(function*() {
-      const seen: Array<string> = []
-      const { layer } = setup(
-        () =>
-          Effect.map(
-            Effect.option(Effect.currentSpan),
-            (span) => {
-              seen.push(span._tag === "Some" ? span.value.name : "none")
-              return json(completion)
-            }
-          ),
-        {}
-      )
-      yield* GigaChat.chat("x").pipe(Effect.provide(layer), Effect.withSpan("app"))
-      assert.deepStrictEqual(seen, ["app"])
+      const chains: Array<ReadonlyArray<string>> = []
+      const handler = () =>
+        Effect.map(Effect.option(Effect.currentSpan), (span) => {
+          const chain: Array<string> = []
+          let current: Tracer.AnySpan | undefined = span._tag === "Some" ? span.value : undefined
+          while (current !== undefined) {
+            chain.push(current._tag === "Span" ? current.name : "external")
+            current = current._tag === "Span" && current.parent._tag === "Some" ? current.parent.value : undefined
+          }
+          chains.push(chain)
+          return json(completion)
+        })
+      yield* GigaChat.chat("x").pipe(Effect.provide(setup(handler, { httpSpans: true }).layer), Effect.withSpan("app"))
+      assert.deepStrictEqual(chains[0]!.slice(1), ["GigaChat.chat", "app"])
+      // Without httpSpans no span is made inside a call, so the request runs in the caller's span.
+      yield* GigaChat.chat("x").pipe(Effect.provide(setup(handler, {}).layer), Effect.withSpan("app"))
+      assert.deepStrictEqual(chains[1], ["app"])
     }))
 
   it.effect("GigaChat spans with an installed tracer; the platform's http.client span only with httpSpans", () =>

@@ -426,7 +426,7 @@ const everyCall: ReadonlyArray<
   ["getModels", Effect.flatMap(GigaChat.GigaChat, (client) => client.getModels())],
   ["getModel", Effect.flatMap(GigaChat.GigaChat, (client) => client.getModel("GigaChat"))],
   ["getBalance", Effect.flatMap(GigaChat.GigaChat, (client) => client.getBalance())],
-  ["checkAi", Effect.flatMap(GigaChat.GigaChat, (client) => client.checkAi("text", "GigaCheckDetection"))],
+  ["checkAi", Effect.flatMap(GigaChat.GigaChat, (client) => client.checkAi("text", { model: "GigaCheckDetection" }))],
   ["getFiles", Effect.flatMap(GigaChat.GigaChat, (client) => client.getFiles())],
   ["getFile", Effect.flatMap(GigaChat.GigaChat, (client) => client.getFile("id"))],
   ["deleteFile", Effect.flatMap(GigaChat.GigaChat, (client) => client.deleteFile("id"))],

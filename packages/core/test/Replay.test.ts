@@ -379,7 +379,7 @@ describe("Replay of the response fixtures", () => {
       const models = yield* replay([jsonFixture("GET", "/models", "models.json")], withService((gc) => gc.getModels()))
       assert.deepStrictEqual(models.data.map((model) => model.id), ["GigaChat:v1.2.19.2"])
       const model = yield* replay(
-        [jsonFixture("GET", "/models/GigaChat%3Av1.2.19.2", "model.json")],
+        [jsonFixture("GET", "/models/GigaChat:v1.2.19.2", "model.json")],
         withService((gc) => gc.getModel("GigaChat:v1.2.19.2"))
       )
       assert.strictEqual(model.owned_by, "salutedevices")
@@ -404,7 +404,7 @@ describe("Replay of the response fixtures", () => {
       const text = "Some text to check"
       const result = yield* replay(
         [jsonFixture("POST", "/ai/check", "ai_check.json", { input: text, model: "GigaCheckDetection" })],
-        withService((gc) => gc.checkAi(text, "GigaCheckDetection"))
+        withService((gc) => gc.checkAi(text, { model: "GigaCheckDetection" }))
       )
       assert.strictEqual(result.category, "mixed")
       assert.deepStrictEqual(result.ai_intervals, [[1, 262], [415, 533]])

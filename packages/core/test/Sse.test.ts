@@ -46,6 +46,20 @@ const everyByte = (input: Uint8Array): Array<Uint8Array> =>
 
 const ev = (data: string, event?: string): Sse.Event => ({ event, data })
 
+/** The input whole, byte by byte, and cut in two at every offset. */
+const chunkings = (input: Uint8Array): Array<Array<Uint8Array>> => [
+  [input],
+  everyByte(input),
+  ...Array.from({ length: input.length - 1 }, (_, i) => splitAt(input, [i + 1]))
+]
+
+/** Decodes `wire` under every chunking of `chunkings`, asserting the same events each time. */
+const assertEveryChunking = (wire: string, expected: ReadonlyArray<Sse.Event>, options?: Sse.DecodeOptions) =>
+  Effect.forEach(chunkings(bytes(wire)), (chunks) =>
+    Effect.map(decodeChunks(chunks, options), (events) => {
+      assert.deepStrictEqual(events, expected, `chunk sizes ${chunks.map((chunk) => chunk.length).join(",")}`)
+    }), { discard: true })
+
 const assertDecodeError = <A>(exit: Exit.Exit<A, unknown>, mentions: string): void => {
   assert.isTrue(Exit.isFailure(exit), "the stream must fail")
   if (Exit.isFailure(exit)) {
@@ -392,7 +406,11 @@ describe("Sse", () => {
         { nil: undefined }
       ),
       data: FastCheck.array(text(8), { minLength: 1, maxLength: 4 }).map((lines) => lines.join("\n"))
-    }).filter((event) => event.data !== "[DONE]")
+    }).filter((event) =>
+      event.data !== "[DONE]" &&
+      // A later line opening a JSON object or array may start a new event (GigaChat's v1 form): tested below.
+      !event.data.split("\n").slice(1).some((line) => /^[ \t]*[[{]/.test(line))
+    )
 
     const transcriptArbitrary = FastCheck.record({
       events: FastCheck.array(
@@ -439,6 +457,123 @@ describe("Sse", () => {
           assert.deepStrictEqual(whole, expected)
           assert.deepStrictEqual(split, whole)
           assert.deepStrictEqual(yield* decodeChunks(splitAt(bytes(expected.map(Sse.encode).join("")), [])), expected)
+        }),
+      { timeout: 30_000, fastCheck: { numRuns: 200 } }
+    )
+  })
+
+  describe("data: lines without a blank line between them", () => {
+    const a = JSON.stringify({ choices: [{ delta: { content: "Hel" }, index: 0 }], object: "chat.completion" })
+    const b = JSON.stringify({ choices: [{ delta: { content: "lo" }, index: 0 }], object: "chat.completion" })
+
+    it.effect("v1: each data: line holding a JSON object is an event of its own, under any chunking", () =>
+      Effect.gen(function*() {
+        yield* assertEveryChunking(`data: ${a}\ndata: ${b}\ndata: [DONE]\n`, [ev(a), ev(b)])
+        yield* assertEveryChunking(`data:${a}\r\ndata:${b}\r\n\r\ndata: [1]\r\ndata: {}`, [
+          ev(a),
+          ev(b),
+          ev("[1]"),
+          ev("{}")
+        ])
+        // the form the Python SDK reads: no blank lines at all, and nothing after [DONE] is decoded
+        yield* assertEveryChunking(`data: ${a}\ndata: [DONE]\ndata: ${b}\n`, [ev(a)])
+      }))
+
+    it.effect("v2: event: and data: pairs, each event named by its own event: line, under any chunking", () =>
+      Effect.gen(function*() {
+        const wire = `event: response.message.delta\ndata: ${a}\nid: 1\nevent: response.message.done\ndata: ${b}\n` +
+          `data: {}\n\n`
+        yield* assertEveryChunking(wire, [
+          ev(a, "response.message.delta"),
+          ev(b, "response.message.done"),
+          ev("{}")
+        ])
+        // an event: line with no data: line after it still names the event it follows (the last one wins)
+        yield* assertEveryChunking(`event: x\ndata: ${a}\nevent: y\n\ndata: ${b}\n\n`, [ev(a, "y"), ev(b)])
+      }))
+
+    it.effect("multi-line JSON and other text are still joined", () =>
+      Effect.gen(function*() {
+        const events = [
+          ev("{\n\"a\": [1,\n2],\n\"b\": {\"c\": {}\n}\n}"),
+          ev("[{\"a\": 1},\n{\"b\": 2}\n]", "e"),
+          ev("a}\n{b"),
+          ev("{\"unfinished\":\n{\"a\": 1}}")
+        ]
+        yield* assertEveryChunking(events.map(Sse.encode).join(""), events)
+        assert.deepStrictEqual(JSON.parse(events[0].data), { a: [1, 2], b: { c: {} } })
+        assert.deepStrictEqual(JSON.parse(events[3].data), { unfinished: { a: 1 } })
+      }))
+
+    it.effect("the recorded v1 and v2 streams with their blank lines removed", () =>
+      Effect.gen(function*() {
+        const v1 = cassetteBody("test_stream_simple.yaml", 1)
+        const v2 = cassetteBody("test_primary_chat_stream_simple.yaml", 1)
+        for (const body of [v1, v2]) {
+          const expected = yield* decodeChunks([bytes(body)])
+          assert.isAbove(expected.length, 1)
+          const packed = body.replace(/\n\n/g, "\n")
+          assert.notStrictEqual(packed, body)
+          for (const chunks of [[bytes(packed)], everyByte(bytes(packed)), splitAt(bytes(packed), [7, 100, 333])]) {
+            assert.deepStrictEqual(yield* decodeChunks(chunks), expected)
+          }
+        }
+      }))
+
+    it.effect("maxEventSize applies to each event, under any chunking", () =>
+      Effect.gen(function*() {
+        const [a, b, c] = ["{\"a\":123456}", "{\"b\":123456}", "{\"c\":123456}"]
+        // each event is 12 characters (its line 18); joined they would be 38
+        yield* assertEveryChunking(`data: ${a}\ndata: ${b}\ndata: ${c}\n`, [ev(a), ev(b), ev(c)], { maxEventSize: 20 })
+        for (const chunks of chunkings(bytes(`data: ${a}\ndata: {"b":12345678901234}\n`))) {
+          assertDecodeError(yield* Effect.exit(decodeChunks(chunks, { maxEventSize: 20 })), "maxEventSize")
+        }
+        // multi-line JSON is one event: its lines add up (9 + 1 + 14 characters)
+        const exit = yield* Effect.exit(
+          decodeParts(["data: {\"abcde\":\ndata: 1234567890123}\n\n"], { maxEventSize: 20 })
+        )
+        assertDecodeError(exit, "20")
+      }))
+
+    it.effect.prop(
+      "property: JSON events with or without blank lines, any line end and any chunking",
+      {
+        events: FastCheck.array(
+          FastCheck.record({
+            value: FastCheck.oneof(
+              FastCheck.dictionary(FastCheck.string({ maxLength: 4 }), FastCheck.jsonValue({ maxDepth: 2 }), {
+                maxKeys: 3
+              }),
+              FastCheck.array(FastCheck.jsonValue({ maxDepth: 2 }), { maxLength: 3 })
+            ),
+            event: FastCheck.option(FastCheck.constantFrom("response.message.delta", "response.message.done"), {
+              nil: undefined
+            }),
+            pretty: FastCheck.boolean(),
+            blankLine: FastCheck.boolean()
+          }),
+          { minLength: 1, maxLength: 6 }
+        ),
+        lineEnd: FastCheck.constantFrom("\n", "\r\n", "\r"),
+        done: FastCheck.boolean(),
+        splits: FastCheck.array(FastCheck.nat(2000), { maxLength: 12 })
+      },
+      ({ done, events, lineEnd, splits }) =>
+        Effect.gen(function*() {
+          const expected = events.map(({ event, pretty, value }) =>
+            ev(JSON.stringify(value, null, pretty ? 2 : 0), event)
+          )
+          let wire = ""
+          events.forEach(({ blankLine }, index) => {
+            const { data, event } = expected[index]
+            if (event !== undefined) wire += `event: ${event}${lineEnd}`
+            for (const line of data.split("\n")) wire += `data: ${line}${lineEnd}`
+            if (blankLine) wire += lineEnd
+          })
+          if (done) wire += `data: [DONE]${lineEnd}data: {"after": "done"}${lineEnd}`
+          const input = bytes(wire)
+          assert.deepStrictEqual(yield* decodeChunks([input]), expected)
+          assert.deepStrictEqual(yield* decodeChunks(splitAt(input, splits)), expected)
         }),
       { timeout: 30_000, fastCheck: { numRuns: 200 } }
     )

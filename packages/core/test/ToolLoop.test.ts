@@ -1,4 +1,4 @@
-import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import * as Completions from "@effect-gigachat/core/Completions"
 import * as Tool from "@effect-gigachat/core/Tool"
 import { assert, describe, it } from "@effect/vitest"
@@ -302,25 +302,6 @@ describe("tool loops", () => {
         assert.strictEqual(duplicate._tag, "InvalidRequestError")
         assert.strictEqual(api().length, 0)
       }))
-
-    it.effect("against the emulator: a function named in the prompt is called, then the result is described", () =>
-      Effect.gen(function*() {
-        const getOrderStatus = yield* Tool.make("get_order_status", {
-          description: "Delivery status of an order.",
-          parameters: Schema.Struct({ order_id: Schema.String }),
-          success: Schema.Struct({ status: Schema.String })
-        })
-        const ids: Array<string> = []
-        const run = yield* GigaChat.completionsRunTools("Call get_order_status for order A-1024.", {
-          tools: [getOrderStatus],
-          handlers: {
-            get_order_status: ({ order_id }) => Effect.sync(() => (ids.push(order_id), { status: "packed" }))
-          }
-        }).pipe(Effect.provide(emulator))
-        assert.deepStrictEqual(ids, ["A-1024"])
-        assert.strictEqual(run.steps, 2)
-        assert.include(Completions.text(run.response), "packed")
-      }))
   })
 
   describe("v1: GigaChat.chatRunTools", () => {
@@ -444,20 +425,6 @@ describe("tool loops", () => {
         assert.strictEqual(error._tag, "RatesUnavailable")
         assert.strictEqual(failing.api().length, 1)
       }))
-
-    it.effect("against the emulator", () =>
-      Effect.gen(function*() {
-        const weather = yield* Tool.make("get_weather", {
-          description: "Weather in a city.",
-          parameters: Schema.Struct({ city: Schema.String })
-        })
-        const run = yield* GigaChat.chatRunTools("Use get_weather for Moscow.", {
-          tools: [weather],
-          handlers: { get_weather: ({ city }) => Effect.succeed({ city, temperature: 21 }) }
-        }).pipe(Effect.provide(emulator))
-        assert.strictEqual(run.steps, 2)
-        assert.include(run.response.choices[0]?.message.content, "21")
-      }))
   })
 
   it("handler types follow the tools (compile-time)", () => {
@@ -485,12 +452,3 @@ describe("tool loops", () => {
     assert.isFunction(check)
   })
 })
-
-const emulator = GigaChat.layerServices.pipe(
-  Layer.provideMerge(GigaChatConfig.layer({
-    baseUrl: GigaChatEmulator.baseUrl,
-    authUrl: GigaChatEmulator.authUrl,
-    credentials: GigaChatEmulator.defaultCredentials
-  })),
-  Layer.provide(GigaChatEmulator.layerHttpClient())
-)

@@ -5,8 +5,9 @@
  * An example module exports `example`: an Effect that needs the GigaChat services (and may use a Scope).
  */
 import type { Auth, GigaChat, HttpTransport } from "@effect-gigachat/core"
-import { GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
-import { NodeGigaChat, NodeGigaChatEmulator } from "@effect-gigachat/node"
+import { GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
+import { NodeGigaChat } from "@effect-gigachat/node"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -3,9 +3,10 @@
  * backend over that GigaChat, and an HTTP client calling the backend — everything on 127.0.0.1, real time, waits
  * bounded by `eventually`.
  */
-import { GigaChatConfig, GigaChatEmulator, Sse } from "@effect-gigachat/core"
+import { GigaChatConfig, Sse } from "@effect-gigachat/core"
 import type { GigaChat } from "@effect-gigachat/core"
-import { NodeGigaChat, NodeGigaChatEmulator } from "@effect-gigachat/node"
+import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
+import { NodeGigaChat } from "@effect-gigachat/node"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"

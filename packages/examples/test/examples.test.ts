@@ -1,4 +1,4 @@
-import { GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"

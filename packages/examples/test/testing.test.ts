@@ -11,8 +11,9 @@
  *
  * Run: `pnpm exec vitest run packages/examples/test/testing.test.ts`.
  */
-import { GigaChat, GigaChatConfig, GigaChatEmulator, GigaChatError, XHeaders } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig, GigaChatError, XHeaders } from "@effect-gigachat/core"
 import type { Chat } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"

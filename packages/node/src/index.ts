@@ -1,5 +1,5 @@
 /**
- * effect-gigachat for Node.js: the undici client with TLS settings, the emulator server and file helpers.
+ * effect-gigachat for Node.js: the undici client with TLS settings and file helpers.
  *
  * @since 0.1.0
  */
@@ -10,13 +10,6 @@
  * @since 0.1.0
  */
 export * as NodeGigaChat from "./NodeGigaChat.js"
-
-/**
- * The emulator served on a 127.0.0.1 socket.
- *
- * @since 0.1.0
- */
-export * as NodeGigaChatEmulator from "./NodeGigaChatEmulator.js"
 
 /**
  * Files from disk, ready to upload.

@@ -3,9 +3,10 @@
  * answers from memory. Unlike CPU time it does not move with the machine's load, so a change that adds steps to
  * every call (or to every network read of a stream) fails here instead of passing unseen; `pnpm bench` measures the
  * time. The budgets are today's counts: when a change needs more steps, or an Effect upgrade takes more, raise them
- * in the same commit and say why.
+ * in the same commit and say why. They rose from 31 and 27 when the transport began to time every call and every read
+ * itself (a scope and a deadline per exchange, `HttpClient.withScope`) and the client was built on `HttpClient.make`.
  */
-import { GigaChat, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import type * as Undici from "@effect/platform-node/Undici"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
@@ -71,13 +72,7 @@ const dispatcher = {
 } as unknown as Undici.Dispatcher
 
 const layer = GigaChat.layerServices.pipe(
-  Layer.provide(
-    Layer.mergeAll(
-      Layer.succeed(HttpClient.HttpClient, UndiciClient.make(dispatcher)),
-      Layer.succeed(HttpTransport.TimeoutsByClient, true),
-      Layer.succeed(HttpTransport.UntracedClient, true)
-    )
-  ),
+  Layer.provide(Layer.succeed(HttpClient.HttpClient, UndiciClient.make(dispatcher))),
   Layer.provideMerge(GigaChatConfig.layer({
     baseUrl: "http://127.0.0.1:9/api/v1",
     authUrl: "http://127.0.0.1:9/api/v2/oauth",
@@ -110,17 +105,17 @@ const baseline = countSteps(Effect.void)
 const prompt = (text: string) => ({ messages: [{ role: "user" as const, content: text }] })
 
 describe("steps per call", () => {
-  it.live("a chat call with a cached token takes at most 31 effects", () =>
+  it.live("a chat call with a cached token takes at most 139 effects", () =>
     Effect.gen(function*() {
       const gc = yield* GigaChat.GigaChat
       yield* gc.chat("warm-up: fetches the token")
       const steps = (yield* countSteps(gc.chat(prompt("hi")))) - (yield* baseline)
-      assert.isAtMost(steps, 31, `a chat call took ${steps} effects`)
+      assert.isAtMost(steps, 139, `a chat call took ${steps} effects`)
       // The counting sees the call: a call that never ran would count nothing.
       assert.isAtLeast(steps, 10)
     }).pipe(Effect.provide(layer)))
 
-  it.live("each further network read of a token stream takes at most 27 effects", () =>
+  it.live("each further network read of a token stream takes at most 31 effects", () =>
     Effect.gen(function*() {
       const gc = yield* GigaChat.GigaChat
       yield* gc.chat("warm-up: fetches the token")
@@ -129,7 +124,7 @@ describe("steps per call", () => {
       const short = yield* stream(10)
       const long = yield* stream(60)
       const perRead = (long - short) / 50
-      assert.isAtMost(perRead, 27, `a read took ${perRead} effects`)
+      assert.isAtMost(perRead, 31, `a read took ${perRead} effects`)
       assert.isAtLeast(perRead, 1)
     }).pipe(Effect.provide(layer)))
 })

@@ -1,5 +1,5 @@
-import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
-import { NodeGigaChatEmulator } from "@effect-gigachat/node"
+import { GigaChat } from "@effect-gigachat/core"
+import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
 import { assert, describe, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"

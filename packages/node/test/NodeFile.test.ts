@@ -1,5 +1,6 @@
-import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
-import { NodeFile, NodeGigaChat, NodeGigaChatEmulator } from "@effect-gigachat/node"
+import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
+import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
+import { NodeFile, NodeGigaChat } from "@effect-gigachat/node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -7,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-const image = new URL("../../../../shared/fixtures/responses/image.jpg", import.meta.url)
+// The JPEG sample of the core package's recorded fixtures.
+const image = new URL("../../core/test/fixtures/responses/image.jpg", import.meta.url)
 
 /** A fresh temporary folder, removed when the scope closes. */
 const tempDir = Effect.acquireRelease(

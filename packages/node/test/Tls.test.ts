@@ -1,106 +1,44 @@
 /**
  * TLS over real sockets: an HTTPS server on 127.0.0.1 whose certificate is signed by a CA generated in the test
- * with the machine's `openssl` (Node's crypto cannot sign X.509 certificates). Keys and certificates go to a
- * temporary directory that is removed afterwards; none is committed.
+ * with the machine's `openssl` (`utils/certificates.ts`). Keys and certificates go to a temporary directory that is
+ * removed afterwards; none is committed.
  */
 import { GigaChat, GigaChatConfig, HttpTransport } from "@effect-gigachat/core"
 import { NodeGigaChat } from "@effect-gigachat/node"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
-import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type { AddressInfo } from "node:net"
-import * as Os from "node:os"
-import * as Path from "node:path"
 import type * as Tls from "node:tls"
-
-const hasOpenssl = (() => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "pipe" })
-    return true
-  } catch {
-    return false
-  }
-})()
+import type { Certificates } from "./utils/certificates.js"
+import { hasOpenssl, makeCertificates } from "./utils/certificates.js"
 
 const passphrase = "key-passphrase-do-not-leak"
 
-let dir = ""
-const file = (name: string) => Path.join(dir, name)
-const read = (name: string) => Fs.readFileSync(file(name), "utf8")
-
-const openssl = (...args: ReadonlyArray<string>) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" })
-
-const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-
-const makeCa = (name: string) =>
-  openssl(
-    "req",
-    "-x509",
-    ...ecKey,
-    "-keyout",
-    `${name}.key`,
-    "-out",
-    `${name}.pem`,
-    "-days",
-    "2",
-    "-subj",
-    `/CN=${name}`,
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign"
-  )
-
-const makeLeaf = (name: string, ca: string, extensions: string) => {
-  openssl("req", ...ecKey, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${name}`)
-  Fs.writeFileSync(file(`${name}.ext`), extensions)
-  openssl(
-    "x509",
-    "-req",
-    "-in",
-    `${name}.csr`,
-    "-CA",
-    `${ca}.pem`,
-    "-CAkey",
-    `${ca}.key`,
-    "-CAcreateserial",
-    "-out",
-    `${name}.pem`,
-    "-days",
-    "2",
-    "-extfile",
-    `${name}.ext`
-  )
-}
+let certificates: Certificates | undefined
+const file = (name: string) => certificates!.file(name)
+const read = (name: string) => certificates!.read(name)
 
 beforeAll(() => {
   if (!hasOpenssl) return
-  dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gigachat-tls-"))
-  makeCa("test-root-ca")
-  makeCa("other-ca")
-  makeLeaf(
-    "server",
-    "test-root-ca",
-    "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-  )
-  makeLeaf("client", "test-root-ca", "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n")
+  certificates = makeCertificates()
+  const { openssl } = certificates
   openssl("pkey", "-in", "client.key", "-aes256", "-passout", `pass:${passphrase}`, "-out", "client-encrypted.key")
   openssl("x509", "-in", "test-root-ca.pem", "-outform", "der", "-out", "test-root-ca.der")
   Fs.writeFileSync(file("client-with-key.pem"), read("client.pem") + read("client.key"))
   Fs.writeFileSync(file("not-a-certificate.pem"), "hello\n")
 })
 
-afterAll(() => {
-  if (dir !== "") Fs.rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => certificates?.remove())
 
 const completion = {
   choices: [{ message: { role: "assistant", content: "over TLS" }, index: 0, finish_reason: "stop" }],
@@ -313,6 +251,30 @@ describe.skipIf(!hasOpenssl)("TLS over a real HTTPS server (openssl-generated CA
         assert.notInclude(JSON.stringify(tls), "PRIVATE KEY")
         assert.notInclude(String(tls.passphrase), passphrase)
         assert.strictEqual(Redacted.value(tls.passphrase!), passphrase)
+      }))
+
+    it.scopedLive("layerHttpClient presents the client certificate; layerOAuthClient, for the OAuth server, does not", () =>
+      Effect.gen(function*() {
+        const server = yield* httpsServer({ requireClientCertificate: true })
+        const settings = GigaChatConfig.layer({
+          ...server.settings,
+          caBundleFile: file("test-root-ca.pem"),
+          certFile: file("client.pem"),
+          keyFile: file("client.key")
+        })
+        const post = (
+          client: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError, GigaChatConfig.GigaChatConfig>
+        ) =>
+          Effect.flatMap(
+            HttpClient.HttpClient,
+            (http) => http.execute(HttpClientRequest.post(server.settings.authUrl!))
+          )
+            .pipe(Effect.provide(Layer.provide(client, settings)), Effect.either)
+        const api = yield* post(NodeGigaChat.layerHttpClient)
+        assert.isTrue(Either.isRight(api) && api.right.status === 200)
+        const oauth = yield* post(NodeGigaChat.layerOAuthClient)
+        assert.isTrue(Either.isLeft(oauth), "the server requires a certificate the OAuth client must not have")
+        assert.deepStrictEqual(server.received.map((r) => r.clientCertificate), ["client"])
       }))
 
     it.scopedLive("accepts a certificate file that holds the key as well", () =>

@@ -210,7 +210,9 @@ describe("NodeGigaChat's undici HttpClient", () => {
       const again = yield* Stream.runCollect(response.stream)
       assert.isTrue(Buffer.concat(Chunk.toArray(again)).equals(big))
 
-      const streamed = yield* client.execute(HttpClientRequest.get(`${origin}/big`))
+      // In a scope, as the transport sends requests: unscoped, the platform's `HttpClient.make` wraps the response so
+      // that any stream reader that ends (the one refused here too) aborts the exchange.
+      const streamed = yield* HttpClient.withScope(client).execute(HttpClientRequest.get(`${origin}/big`))
       const [first, second] = yield* Effect.all([
         Effect.either(Stream.runCollect(streamed.stream)),
         Effect.either(Stream.runCollect(streamed.stream))

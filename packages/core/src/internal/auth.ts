@@ -136,19 +136,35 @@ export const make = Effect.gen(function*() {
       RequestContext.hasAuthorization(context) ? Effect.succeedNone : canFetch ? cached : Effect.sync(() => current)
   )
 
-  const invalidate = (rejected: AccessToken.AccessToken): Effect.Effect<boolean> =>
+  // Drops the rejected token only: a concurrent caller may already have put a new one in its place.
+  const invalidate = (rejected: AccessToken.AccessToken) =>
     Effect.sync(() => {
-      if (!canFetch) return false
-      // Only the rejected token is dropped: a concurrent caller may already have put a new one in its place.
       if (
         Option.isSome(current) && Redacted.value(current.value.access_token) === Redacted.value(rejected.access_token)
       ) {
         current = Option.none()
       }
-      return true
     })
 
-  return { token, invalidate } satisfies Auth.Service
+  const withToken = <A>(
+    call: (token: Option.Option<AccessToken.AccessToken>) => Effect.Effect<A, GigaChatError.GigaChatError>
+  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
+    Effect.clockWith((clock) => {
+      // Was there a usable token before this call? Only then does a 401 earn a second try (reference §2.5).
+      const before = current
+      const reused = canFetch && Option.isSome(before) &&
+        usable(before.value, clock.unsafeCurrentTimeMillis(), bufferMillis)
+      return Effect.flatMap(token, (first) =>
+        reused && Option.isSome(first) && first.value === before.value
+          ? Effect.catchIf(
+            call(first),
+            (error) => error._tag === "AuthenticationError",
+            () => Effect.zipRight(invalidate(first.value), Effect.flatMap(token, call))
+          )
+          : call(first))
+    })
+
+  return { token, withToken } satisfies Auth.Service
 })
 
 const oauth = (
@@ -172,7 +188,7 @@ const oauth = (
         HttpClientRequest.bodyUrlParams({ scope: config.scope })
       )
     )
-  ).pipe(Tracing.withSpan("GigaChat.Auth.oauth", { scope: config.scope }))
+  ).pipe(Tracing.withSpan("GigaChat.Auth.oauth", { attributes: { scope: config.scope } }))
 
 const password = (
   client: HttpClient.HttpClient,

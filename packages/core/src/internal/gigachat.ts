@@ -1,8 +1,13 @@
+/**
+ * The `GigaChat` service: the v1 chat API (`chat`, `stream`, `chatParse`, `chatRunTools`) and the small endpoints
+ * (embeddings, tokens, models, balance, AI check, files, functions) here, the v2 API in `completions.ts`. Every
+ * method builds its request, checks it with its Schema, and hands it to `HttpTransport`, which does the rest.
+ */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
-import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as AiCheck from "../AiCheck.js"
@@ -19,8 +24,10 @@ import * as HttpTransport from "../HttpTransport.js"
 import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
-import { make as makeCompletions } from "./completions.js"
-import { decodeEvents, eventDecoder, jsonSchemaOf, parseContent, sendJson } from "./decoding.js"
+import { make as makeCompletions } from "./gigachatCompletions.js"
+import { encodeJsonBodyEither, jsonBodyEither } from "./requestEncoding.js"
+import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
+import * as ToolLoop from "./toolLoop.js"
 import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
@@ -35,7 +42,18 @@ const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeade
     ? Object.assign(decoded.value.slice(), { xHeaders: decoded.xHeaders })
     : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
 
-const pathSegment = (id: string) => encodeURIComponent(id)
+/**
+ * An id as one path segment: percent-encoded where a path segment cannot carry it, as httpx sends it (a model id
+ * such as `GigaChat-2-Max:2.0.28.2` keeps its `:`).
+ */
+const pathSegment = (id: string) => encodeURIComponent(id).replace(/%(?:3A|40|24|26|2B|2C|3B|3D)/gi, decodeURIComponent)
+
+/** A request built from a checked body, or the body's `InvalidRequestError`: nothing is sent then. */
+const send = <A>(
+  request: Either.Either<HttpClientRequest.HttpClientRequest, GigaChatError.InvalidRequestError>,
+  f: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<A, GigaChatError.GigaChatError>
+): Effect.Effect<A, GigaChatError.GigaChatError> =>
+  Either.isLeft(request) ? Effect.fail(request.left) : f(request.right)
 
 /**
  * The form as multipart bytes with its boundary, encoded by the Fetch API. Sending bytes instead of the `FormData`
@@ -60,48 +78,53 @@ export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
   const transport = yield* HttpTransport.HttpTransport
   const auth = yield* Auth.Auth
+  // The platform's `http.client` spans (`httpSpans`) are the only spans made inside a call: only then is the call's
+  // span made their parent.
+  const nested = config.httpSpans
   const defaults: Chat.RequestDefaults = {
     model: config.model,
     profanityCheck: config.profanityCheck,
     flags: config.flags
   }
 
-  const chatBody = (request: GigaChat.ChatInput, stream: boolean) => () =>
-    Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
-  const chatPost = (body: HttpBody.HttpBody) => HttpClientRequest.post("/chat/completions", { body })
+  // ---------------------------------------------------------------------------------------------------------------
+  // v1 chat
+  // ---------------------------------------------------------------------------------------------------------------
+
+  // The request checked by its Schema and encoded, as a POST: nothing is sent when it is not valid.
+  const chatPost = (request: GigaChat.ChatInput, stream: boolean) =>
+    Either.map(
+      Either.flatMap(
+        Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream),
+        jsonBodyEither
+      ),
+      (body) => HttpClientRequest.post("/chat/completions", { body })
+    )
 
   const chat = (request: GigaChat.ChatInput) =>
-    sendJson(
-      chatBody(request, false),
-      (body) => Effect.map(transport.json(chatPost(body), Chat.ChatCompletion), withXHeaders)
+    Effect.suspend(() =>
+      send(chatPost(request, false), (post) => Effect.map(transport.json(post, Chat.ChatCompletion), withXHeaders))
     ).pipe(
-      Tracing.withSpan(
-        "GigaChat.chat",
-        { "gen_ai.request.model": requestModel(request, config) },
-        (completion) => ({
+      Tracing.withSpan("GigaChat.chat", {
+        attributes: { "gen_ai.request.model": requestModel(request, config) },
+        onSuccess: (completion) => ({
           "gen_ai.response.model": completion.model,
           "gen_ai.usage.input_tokens": completion.usage.prompt_tokens,
           "gen_ai.usage.output_tokens": completion.usage.completion_tokens
-        })
-      )
+        }),
+        parent: nested
+      })
     )
 
   const stream = (request: GigaChat.ChatInput) =>
-    // The span covers the whole stream, not only the wait for the response headers.
-    Tracing.unwrapStreamWithSpan("GigaChat.stream", { "gen_ai.request.model": requestModel(request, config) })(
-      sendJson(chatBody(request, true), (body) => transport.events(chatPost(body))).pipe(
-        Effect.map((opened) =>
-          decodeEvents(
-            opened.events,
-            eventDecoder(
-              Chat.ChatCompletionChunk,
-              "POST",
-              GigaChatConfig.resolveUrl(config.baseUrl, "/chat/completions"),
-              opened
-            )
-          )
-        )
-      )
+    Stream.suspend(() =>
+      Either.match(chatPost(request, true), {
+        onLeft: Stream.fail,
+        onRight: (post) =>
+          transport.stream(post, Chat.ChatCompletionChunk, {
+            span: { name: "GigaChat.stream", attributes: { "gen_ai.request.model": requestModel(request, config) } }
+          })
+      })
     )
 
   const chatParse = <A, I>(
@@ -126,48 +149,62 @@ export const make = Effect.gen(function*() {
         return Effect.fail(new GigaChatError.LengthFinishReasonError({ completion }, { disableValidation: true }))
       }
       return Effect.map(parseContent(schema, choice.message.content, completion), (parsed) => ({ completion, parsed }))
-    }).pipe(Tracing.withSpan("GigaChat.chatParse"))
+    }).pipe(Tracing.withSpan("GigaChat.chatParse", { parent: true }))
   }
 
-  const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
-    transport.json(
-      HttpClientRequest.post("/embeddings", {
-        body: HttpBody.unsafeJson({ input: toList(texts), model: options?.model ?? defaultEmbeddingsModel })
-      }),
-      Embeddings.Embeddings
-    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.embeddings"))
+  // ---------------------------------------------------------------------------------------------------------------
+  // the other endpoints
+  // ---------------------------------------------------------------------------------------------------------------
 
-  const tokensCount = (input: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
-    transport.json(
-      HttpClientRequest.post("/tokens/count", {
-        body: HttpBody.unsafeJson({ model: options?.model ?? config.model ?? Chat.defaultModel, input: toList(input) })
-      }),
-      Tokens.TokensCountList
-    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.tokensCount"))
-
-  const getModels = () =>
-    transport.json(HttpClientRequest.get("/models"), Models.Models).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.getModels")
+  const postJson = <A, I, B, J>(
+    path: string,
+    requestSchema: Schema.Schema<B, J>,
+    body: B,
+    responseSchema: Schema.Schema<A, I>
+  ) =>
+    Effect.suspend(() =>
+      send(
+        Either.map(encodeJsonBodyEither(requestSchema, body), (json) => HttpClientRequest.post(path, { body: json })),
+        (post) => Effect.map(transport.json(post, responseSchema), withXHeaders)
+      )
     )
 
+  const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
+    postJson(
+      "/embeddings",
+      Embeddings.EmbeddingsRequest,
+      { input: toList(texts), model: options?.model ?? defaultEmbeddingsModel },
+      Embeddings.Embeddings
+    ).pipe(Tracing.withSpan("GigaChat.embeddings", { parent: nested }))
+
+  const tokensCount = (input: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
+    postJson(
+      "/tokens/count",
+      Tokens.TokensCountRequest,
+      { model: options?.model ?? config.model ?? Chat.defaultModel, input: toList(input) },
+      Tokens.TokensCountList
+    ).pipe(Tracing.withSpan("GigaChat.tokensCount", { parent: nested }))
+
+  const checkAi = (text: string, options: GigaChat.CheckAiOptions | string) => {
+    const model = typeof options === "string" ? options : options?.model
+    return postJson("/ai/check", AiCheck.AiCheckRequest, { input: text, model: model! }, AiCheck.AiCheckResult).pipe(
+      Tracing.withSpan("GigaChat.checkAi", { attributes: { "gen_ai.request.model": model }, parent: nested })
+    )
+  }
+
+  const getJson = <A, I>(path: string, schema: Schema.Schema<A, I>) =>
+    Effect.map(transport.json(HttpClientRequest.get(path), schema), withXHeaders)
+
+  const getModels = () =>
+    getJson("/models", Models.Models).pipe(Tracing.withSpan("GigaChat.getModels", { parent: nested }))
+
   const getModel = (id: string) =>
-    transport.json(HttpClientRequest.get(`/models/${pathSegment(id)}`), Models.Model).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.getModel", { model: id })
+    getJson(`/models/${pathSegment(id)}`, Models.Model).pipe(
+      Tracing.withSpan("GigaChat.getModel", { attributes: { "gen_ai.request.model": id }, parent: nested })
     )
 
   const getBalance = () =>
-    transport.json(HttpClientRequest.get("/balance"), Balance.Balance).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.getBalance")
-    )
-
-  const checkAi = (text: string, model: string) =>
-    transport.json(
-      HttpClientRequest.post("/ai/check", { body: HttpBody.unsafeJson({ input: text, model }) }),
-      AiCheck.AiCheckResult
-    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.checkAi", { model }))
+    getJson("/balance", Balance.Balance).pipe(Tracing.withSpan("GigaChat.getBalance", { parent: nested }))
 
   const uploadFile = (upload: GigaChat.UploadFile) =>
     Effect.suspend(() => {
@@ -183,51 +220,51 @@ export const make = Effect.gen(function*() {
         multipartBody(form),
         (body) => transport.json(HttpClientRequest.post("/files", { body }), Files.UploadedFile)
       )
-    }).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.uploadFile"))
+    }).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.uploadFile", { parent: nested }))
 
   const getFile = (id: string) =>
-    transport.json(HttpClientRequest.get(`/files/${pathSegment(id)}`), Files.UploadedFile).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.getFile")
+    getJson(`/files/${pathSegment(id)}`, Files.UploadedFile).pipe(
+      Tracing.withSpan("GigaChat.getFile", { parent: nested })
     )
 
   const getFiles = () =>
-    transport.json(HttpClientRequest.get("/files"), Files.UploadedFiles).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.getFiles")
-    )
+    getJson("/files", Files.UploadedFiles).pipe(Tracing.withSpan("GigaChat.getFiles", { parent: nested }))
 
   const deleteFile = (id: string) =>
-    transport.json(HttpClientRequest.post(`/files/${pathSegment(id)}/delete`), Files.DeletedFile).pipe(
-      Effect.map(withXHeaders),
-      Tracing.withSpan("GigaChat.deleteFile")
-    )
+    Effect.map(
+      transport.json(HttpClientRequest.post(`/files/${pathSegment(id)}/delete`), Files.DeletedFile),
+      withXHeaders
+    ).pipe(Tracing.withSpan("GigaChat.deleteFile", { parent: nested }))
 
   const getFileContent = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "*/*" } })
-    ).pipe(Tracing.withSpan("GigaChat.getFileContent"))
+    ).pipe(Tracing.withSpan("GigaChat.getFileContent", { parent: nested }))
 
   const getImage = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "application/jpg" } })
     ).pipe(
       Effect.map(({ bytes, xHeaders }) => XHeaders.attach({ content: Encoding.encodeBase64(bytes) }, xHeaders)),
-      Tracing.withSpan("GigaChat.getImage")
+      Tracing.withSpan("GigaChat.getImage", { parent: nested })
     )
 
   const functionsConvert = (openapi: string) =>
-    transport.json(
-      HttpClientRequest.post("/functions/convert", { body: HttpBody.text(openapi, "text/plain") }),
-      Functions.OpenApiFunctions
-    ).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.functionsConvert"))
+    Effect.map(
+      transport.json(
+        HttpClientRequest.post("/functions/convert", { body: HttpBody.text(openapi, "text/plain") }),
+        Functions.OpenApiFunctions
+      ),
+      withXHeaders
+    ).pipe(Tracing.withSpan("GigaChat.functionsConvert", { parent: nested }))
 
-  const getToken = () => auth.token.pipe(Tracing.withSpan("GigaChat.getToken"))
+  const getToken = () => auth.token.pipe(Tracing.withSpan("GigaChat.getToken", { parent: true }))
 
   return {
     chat,
     stream,
     chatParse,
+    chatRunTools: (input, options) => ToolLoop.runChatTools(chat, input, options),
     embeddings,
     tokensCount,
     getModels,
@@ -249,72 +286,3 @@ export const make = Effect.gen(function*() {
 const requestModel = (request: GigaChat.ChatInput, config: GigaChatConfig.Service): string =>
   (typeof request === "object" && request !== null && typeof request.model === "string" ? request.model : undefined) ??
     config.model ?? Chat.defaultModel
-
-/** @internal */
-export const streamText = <E, R>(self: Stream.Stream<Chat.ChatCompletionChunk, E, R>): Stream.Stream<string, E, R> =>
-  Stream.filterMap(self, (chunk) => {
-    const content = chunk.choices[0]?.delta.content
-    return content === undefined || content === null || content === "" ? Option.none() : Option.some(content)
-  })
-
-/** @internal */
-export const accumulate = (
-  chunks: Iterable<XHeaders.WithXHeaders<Chat.ChatCompletionChunk> | Chat.ChatCompletionChunk>
-): XHeaders.WithXHeaders<Chat.ChatCompletion> => {
-  const choices = new Map<number, {
-    role: string
-    content: string
-    reasoning: string | undefined
-    functionCall: Chat.FunctionCall | undefined
-    functionsStateId: string | undefined
-    finishReason: string | undefined
-  }>()
-  let created = 0
-  let model = ""
-  let object = "chat.completion"
-  let usage: Chat.Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
-  let xHeaders: XHeaders.XHeaders = XHeaders.empty
-  for (const chunk of chunks) {
-    created = chunk.created
-    model = chunk.model
-    object = chunk.object
-    if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
-    if ("xHeaders" in chunk) xHeaders = chunk.xHeaders
-    for (const choice of chunk.choices) {
-      const state = choices.get(choice.index) ?? {
-        role: "assistant",
-        content: "",
-        reasoning: undefined,
-        functionCall: undefined,
-        functionsStateId: undefined,
-        finishReason: undefined
-      }
-      const delta = choice.delta
-      if (delta.role) state.role = delta.role
-      if (delta.content) state.content += delta.content
-      if (delta.reasoning_content) state.reasoning = (state.reasoning ?? "") + delta.reasoning_content
-      if (delta.function_call) state.functionCall = delta.function_call
-      if (delta.functions_state_id) state.functionsStateId = delta.functions_state_id
-      if (choice.finish_reason) state.finishReason = choice.finish_reason
-      choices.set(choice.index, state)
-    }
-  }
-  return {
-    choices: Array.from(choices, ([index, state]) => ({
-      index,
-      message: {
-        role: state.role,
-        content: state.content,
-        ...(state.reasoning !== undefined ? { reasoning_content: state.reasoning } : {}),
-        ...(state.functionCall !== undefined ? { function_call: state.functionCall } : {}),
-        ...(state.functionsStateId !== undefined ? { functions_state_id: state.functionsStateId } : {})
-      },
-      ...(state.finishReason !== undefined ? { finish_reason: state.finishReason } : {})
-    })).sort((a, b) => a.index - b.index),
-    created,
-    model,
-    object,
-    usage,
-    xHeaders
-  }
-}

@@ -2,6 +2,7 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type { Options, Service } from "../GigaChatConfig.js"
@@ -15,6 +16,15 @@ const secret = (value: Redacted.Redacted<string> | string | undefined) =>
  */
 const isBlank = (value: unknown): boolean =>
   typeof value === "string" ? value.trim() === "" : Redacted.isRedacted(value) && isBlank(Redacted.value(value))
+
+/**
+ * A duration option. The type takes no bare number, but JavaScript can pass one: it is read in the unit of the
+ * setting's `GIGACHAT_*` variable, never silently as Effect's milliseconds where the variable means seconds.
+ */
+const duration = (value: unknown, unit: "seconds" | "millis"): Duration.Duration =>
+  typeof value === "number"
+    ? (unit === "seconds" ? Duration.millis(Math.round(value * 1000)) : Duration.millis(value))
+    : Duration.decode(value as Duration.DurationInput)
 
 /** @internal */
 export const resolve = (base: Service, options: Options): Service => {
@@ -30,7 +40,7 @@ export const resolve = (base: Service, options: Options): Service => {
     profanityCheck: pick("profanityCheck") ?? base.profanityCheck,
     user: pick("user") ?? base.user,
     password: secret(pick("password")) ?? base.password,
-    timeout: options.timeout === undefined ? base.timeout : Duration.decode(options.timeout),
+    timeout: options.timeout === undefined ? base.timeout : duration(options.timeout, "seconds"),
     verifySslCerts: pick("verifySslCerts") ?? base.verifySslCerts,
     caBundleFile: pick("caBundleFile") ?? base.caBundleFile,
     certFile: pick("certFile") ?? base.certFile,
@@ -42,10 +52,12 @@ export const resolve = (base: Service, options: Options): Service => {
     maxRetries: Math.max(0, pick("maxRetries") ?? base.maxRetries),
     retryBackoffFactor: pick("retryBackoffFactor") ?? base.retryBackoffFactor,
     retryOnStatusCodes: pick("retryOnStatusCodes") ?? base.retryOnStatusCodes,
-    maxRetryAfter: options.maxRetryAfter === undefined ? base.maxRetryAfter : Duration.decode(options.maxRetryAfter),
+    maxRetryAfter: options.maxRetryAfter === undefined
+      ? base.maxRetryAfter
+      : duration(options.maxRetryAfter, "seconds"),
     tokenExpiryBuffer: options.tokenExpiryBuffer === undefined
       ? base.tokenExpiryBuffer
-      : Duration.decode(options.tokenExpiryBuffer),
+      : duration(options.tokenExpiryBuffer, "millis"),
     chatCompletionsUrl: pick("chatCompletionsUrl") ?? base.chatCompletionsUrl,
     maxSseEventSize: pick("maxSseEventSize") ?? base.maxSseEventSize,
     retrySchedule: pick("retrySchedule") ?? base.retrySchedule,
@@ -179,4 +191,26 @@ export const resolveUrl = (baseUrl: string, path: string): string => {
 export const configureClient = (client: HttpClient.HttpClient, config: Service): HttpClient.HttpClient => {
   const quiet = HttpClient.withTracerPropagation(client, false)
   return config.httpSpans ? quiet : HttpClient.withTracerDisabledWhen(quiet, () => true)
+}
+
+/**
+ * `layerConfig`'s argument read: a `Config` of the options, or fields each a `Config` or a value (read over
+ * `defaults`); fields with no `Config` among them are the deprecated 0.1 form, read over `GIGACHAT_*` by
+ * `overEnv`.
+ *
+ * @internal
+ */
+export const fromConfigInput = (
+  input: Config.Config<Options> | { readonly [K in keyof Options]?: Config.Config<Options[K]> | Options[K] },
+  defaults: Service,
+  overEnv: (options: Options) => Effect.Effect<Service, ConfigError.ConfigError>
+): Effect.Effect<Service, ConfigError.ConfigError> => {
+  if (Config.isConfig(input)) return Effect.map(input, (options) => resolve(defaults, options))
+  const fields = input as Record<string, unknown>
+  if (!Object.values(fields).some(Config.isConfig)) return overEnv(fields as Options)
+  const configs: Record<string, Config.Config<unknown>> = {}
+  for (const [key, value] of Object.entries(fields)) {
+    configs[key] = Config.isConfig(value) ? value as Config.Config<unknown> : Config.succeed(value)
+  }
+  return Effect.map(Config.all(configs), (options) => resolve(defaults, options as Options))
 }

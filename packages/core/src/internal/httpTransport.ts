@@ -3,27 +3,36 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
+import type * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import type * as AccessToken from "../AccessToken.js"
 import * as Auth from "../Auth.js"
 import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
-import * as HttpTransport from "../HttpTransport.js"
+import type * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
 import type * as Sse from "../Sse.js"
 import * as XHeaders from "../XHeaders.js"
-import { streamFailure } from "./decoding.js"
-import * as FastDecode from "./fastDecode.js"
 import * as internalSse from "./sse.js"
+import * as TypeGuard from "./typeGuard.js"
+
+// -----------------------------------------------------------------------------------------------------------------
+// retry policy
+// -----------------------------------------------------------------------------------------------------------------
 
 const maxBackoff = Duration.seconds(60)
 
@@ -69,178 +78,128 @@ export const retrySchedule = (
   )
 }
 
-const mediaType = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
-  response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+/** A stream's failure after its first event was emitted: never retried, so no event is emitted twice. */
+class AfterFirstEvent {
+  constructor(readonly error: GigaChatError.GigaChatError) {}
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// the transport
+// -----------------------------------------------------------------------------------------------------------------
+
+type Read<A> = (
+  response: HttpClientResponse.HttpClientResponse,
+  deadline: Deadline
+) => Effect.Effect<A, GigaChatError.GigaChatError>
 
 /** @internal */
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
   const auth = yield* Auth.Auth
-  const untraced = yield* HttpTransport.UntracedClient
-  const client = untraced
-    ? yield* HttpClient.HttpClient
-    : GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config)
+  const deadlines = yield* makeDeadlines(config.timeout)
+  const timeout = config.timeout
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
-  const timeout = config.timeout
-  const timeoutsByClient = yield* HttpTransport.TimeoutsByClient
 
-  const withTimeout = <A>(
-    effect: Effect.Effect<A, GigaChatError.GigaChatError>,
-    method: string,
-    url: string
-  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
-    timeoutsByClient ? effect : Effect.timeoutFail(effect, {
-      duration: timeout,
-      onTimeout: () => new GigaChatError.TimeoutError({ method, url, timeout })
-    })
+  // One configured client: its URL resolved against the base URL, the SDK's `User-Agent` and `Accept`, no trace
+  // context to the API, the request context's headers (which win over the SDK's token, as a caller's own
+  // Authorization must), and each request tied to a scope the deadlines can close.
+  const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config).pipe(
+    HttpClient.mapRequest((request) => {
+      const prepared = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)).pipe(
+        HttpClientRequest.setHeader("user-agent", GigaChatConfig.userAgent)
+      )
+      return request.headers["accept"] === undefined
+        ? HttpClientRequest.setHeader(prepared, "accept", "application/json")
+        : prepared
+    }),
+    HttpClient.mapRequestEffect((request) =>
+      Effect.map(RequestContext.get, (context) => {
+        const headers = RequestContext.toHeaders(context)
+        for (const name in headers) request = HttpClientRequest.setHeader(request, name, headers[name]!)
+        return request
+      })
+    ),
+    HttpClient.withScope
+  )
 
-  // Ours, then the token, then the request context (which wins, as a caller's own Authorization must); the caller's
-  // own request headers stay unless one of these names them. One `setHeader` per name: `setHeaders` costs several
-  // times more (it builds the headers twice, and their objects are slow to build that way).
+  const withToken = (request: HttpClientRequest.HttpClientRequest, token: Option.Option<AccessToken.AccessToken>) =>
+    token._tag === "Some"
+      ? HttpClientRequest.setHeader(request, "authorization", `Bearer ${Redacted.value(token.value.access_token)}`)
+      : request
+
+  // A failure of the client, or the timeout when the deadline aborted the exchange.
+  const failure = (error: HttpClientError.HttpClientError, deadline: Deadline) =>
+    deadline.expired
+      ? new GigaChatError.TimeoutError({ method: error.request.method, url: error.request.url, timeout }, {
+        disableValidation: true
+      })
+      : GigaChatError.fromHttpClientError(error, error.request.method, error.request.url, timeout)
+
+  // One exchange in `scope`, under a deadline: the request is sent, a non-200 status becomes its typed error, and
+  // `read` reads the body. When the deadline passes first, the scope is closed, which aborts the exchange.
   const exchange = <A>(
     request: HttpClientRequest.HttpClientRequest,
-    context: Record<string, string>,
-    token: Option.Option<AccessToken.AccessToken>,
-    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
-  ) => {
-    let outgoing = HttpClientRequest.setHeader(request, "user-agent", GigaChatConfig.userAgent)
-    if (request.headers["accept"] === undefined) {
-      outgoing = HttpClientRequest.setHeader(outgoing, "accept", "application/json")
-    }
-    if (Option.isSome(token)) {
-      outgoing = HttpClientRequest.setHeader(
-        outgoing,
-        "authorization",
-        `Bearer ${Redacted.value(token.value.access_token)}`
-      )
-    }
-    for (const name in context) outgoing = HttpClientRequest.setHeader(outgoing, name, context[name]!)
-    return withTimeout(
-      Effect.matchEffect(client.execute(outgoing), {
-        onFailure: (error) =>
-          Effect.fail(GigaChatError.fromHttpClientError(error, request.method, request.url, timeout)),
-        onSuccess: (response) => response.status === 200 ? read(response) : GigaChatError.fromHttpResponse(response)
+    scope: Scope.CloseableScope,
+    deadline: Deadline,
+    read: Read<A>
+  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
+    client.execute(request).pipe(
+      Effect.matchEffect({
+        onFailure: (error) => Effect.fail(failure(error, deadline)),
+        onSuccess: (response) =>
+          response.status === 200 ? read(response, deadline) : GigaChatError.fromHttpResponse(response)
       }),
-      request.method,
-      request.url
+      Scope.extend(scope)
     )
-  }
 
-  // One attempt: the token, the exchange, and on a 401 for the SDK's own token one more exchange with a new token.
-  const attempt = <A>(
-    request: HttpClientRequest.HttpClientRequest,
-    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
-  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
-    Effect.flatMap(RequestContext.get, (context) => {
-      const headers = RequestContext.toHeaders(context)
-      if (RequestContext.hasAuthorization(context)) return exchange(request, headers, Option.none(), read)
-      return Effect.flatMap(auth.token, (token) =>
-        exchange(request, headers, token, read).pipe(
-          Effect.catchIf(
-            (error) => error._tag === "AuthenticationError" && Option.isSome(token),
-            (error) =>
-              Effect.flatMap(auth.invalidate((token as Option.Some<AccessToken.AccessToken>).value), (renewable) =>
-                renewable
-                  ? Effect.flatMap(auth.token, (fresh) => exchange(request, headers, fresh, read))
-                  : Effect.fail(error))
-          )
-        ))
-    })
-
-  const resolved = (request: HttpClientRequest.HttpClientRequest) =>
-    HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url))
-
-  const run = <A>(
-    request: HttpClientRequest.HttpClientRequest,
-    read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, GigaChatError.GigaChatError>
-  ): Effect.Effect<A, GigaChatError.GigaChatError> => {
-    const once = attempt(resolved(request), read)
-    return retries ? withRetries(once) : once
-  }
-
-  // One call's retry budget: waits the schedule's next step for `error`, or fails with `error` itself when it is not
-  // retried (or no retries are left). The schedule's driver is made at the first failure: most calls succeed at once.
-  const makeBackOff = () => {
-    let driver: Schedule.ScheduleDriver<unknown, GigaChatError.GigaChatError> | undefined
-    return (error: GigaChatError.GigaChatError): Effect.Effect<void, GigaChatError.GigaChatError> =>
-      Effect.matchEffect(
-        driver === undefined
-          ? Effect.flatMap(Schedule.driver(schedule), (made) => (driver = made).next(error))
-          : driver.next(error),
-        { onFailure: () => Effect.fail(error), onSuccess: () => Effect.void }
-      )
-  }
-
-  // `once` again after each failure while `backOff` allows it.
-  const retrying = <A>(
-    once: Effect.Effect<A, GigaChatError.GigaChatError>,
-    backOff: (error: GigaChatError.GigaChatError) => Effect.Effect<void, GigaChatError.GigaChatError>
-  ): Effect.Effect<A, GigaChatError.GigaChatError> => {
-    const loop: Effect.Effect<A, GigaChatError.GigaChatError> = Effect.catchAll(
-      once,
-      (error) => Effect.zipRight(backOff(error), loop)
+  // One attempt of a call: the token (a 401 re-authenticates once, see `Auth.withToken`), then the exchange in a
+  // scope of its own. The scope is closed only to abort the exchange: when the deadline passes, or the call is
+  // interrupted; a finished exchange has nothing left to abort.
+  const attempt = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) =>
+    auth.withToken((token) =>
+      Effect.flatMap(Scope.make(ExecutionStrategy.sequential), (scope) => {
+        const deadline = deadlines.watch(scope)
+        return Effect.onExit(exchange(withToken(request, token), scope, deadline, read), (exit) => {
+          deadline.release()
+          return Exit.isInterrupted(exit) ? Scope.close(scope, exit) : Effect.void
+        })
+      })
     )
-    return loop
+
+  const run = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) => {
+    const once = attempt(request, read)
+    return retries ? Effect.retry(once, schedule) : once
   }
 
-  // `Effect.retry`, with nothing made before a first failure.
-  const withRetries = <A>(once: Effect.Effect<A, GigaChatError.GigaChatError>) =>
-    Effect.catchAll(once, (first) => {
-      const backOff = makeBackOff()
-      return Effect.zipRight(backOff(first), retrying(once, backOff))
-    })
-
-  // The body as text, then `f` of it, in one step.
-  const withText = <A>(
-    response: HttpClientResponse.HttpClientResponse,
-    f: (text: string) => Effect.Effect<A, GigaChatError.GigaChatError>
-  ): Effect.Effect<A, GigaChatError.GigaChatError> =>
-    Effect.matchEffect(response.text, {
-      onFailure: (error) =>
-        Effect.fail(
-          GigaChatError.fromHttpClientError(error, response.request.method, response.request.url, timeout)
-        ),
-      onSuccess: f
-    })
+  const readText = (response: HttpClientResponse.HttpClientResponse, deadline: Deadline) =>
+    Effect.mapError(response.text, (error) => failure(error, deadline))
 
   const text = (request: HttpClientRequest.HttpClientRequest) =>
-    run(request, (response) =>
-      withText(
-        response,
-        (value): Effect.Effect<HttpTransport.Decoded<string>> =>
-          Effect.succeed({ value, xHeaders: XHeaders.fromHeaders(response.headers) })
-      ))
-
-  // Parsed and decoded inside the attempt, in the step that reads the body: a DecodeError is never retried, so
-  // this changes no outcome and saves a step per call.
-  const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) => {
-    const decode = FastDecode.decoder(schema)
-    return run(
+    run(
       request,
-      (response) =>
-        withText(response, (value): Effect.Effect<HttpTransport.Decoded<A>, GigaChatError.DecodeError> => {
-          let parsed: unknown
-          try {
-            parsed = JSON.parse(value)
-          } catch (cause) {
-            return Effect.fail(notJson(value, request.method, request.url, mediaType(response), cause))
-          }
-          const decoded = decode(parsed)
-          return Either.isRight(decoded)
-            ? Effect.succeed({ value: decoded.right, xHeaders: XHeaders.fromHeaders(response.headers) })
-            : Effect.fail(schemaMismatch(decoded.left, request.method, request.url, value))
-        })
+      (response, deadline) =>
+        Effect.map(readText(response, deadline), (value): HttpTransport.Decoded<string> => ({
+          value,
+          xHeaders: XHeaders.fromHeaders(response.headers)
+        }))
     )
+
+  const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) => {
+    const decode = TypeGuard.decoder(schema)
+    return run(request, (response, deadline) =>
+      Effect.flatMap(readText(response, deadline), (body) => {
+        const decoded = decodeJson(decode, body, response)
+        return Either.isRight(decoded)
+          ? Effect.succeed({ value: decoded.right, xHeaders: XHeaders.fromHeaders(response.headers) })
+          : Effect.fail(decoded.left)
+      }))
   }
 
   const bytes = (request: HttpClientRequest.HttpClientRequest) =>
-    run(request, (response) =>
+    run(request, (response, deadline) =>
       Effect.map(
-        Effect.mapError(
-          response.arrayBuffer,
-          (error) => GigaChatError.fromHttpClientError(error, response.request.method, response.request.url, timeout)
-        ),
+        Effect.mapError(response.arrayBuffer, (error) => failure(error, deadline)),
         (buffer): HttpTransport.Bytes => ({
           bytes: new Uint8Array(buffer),
           contentType: response.headers["content-type"],
@@ -248,18 +207,62 @@ export const make = Effect.gen(function*() {
         })
       ))
 
-  // The response of one attempt as an event stream. `first`, when given, looks at the first events before they are
-  // emitted (see `events`).
-  const openEvents = (
+  // ---------------------------------------------------------------------------------------------------------------
+  // streams
+  // ---------------------------------------------------------------------------------------------------------------
+
+  // One attempt of a stream: the exchange in a scope that lives as long as the stream, whose deadline runs while it
+  // waits for the headers and for each read. `decode` turns each event into an output; its failure on the first
+  // event (an error object such as `{"status": 503, ...}` sent in place of a chunk) counts as a failure before the
+  // first event.
+  const openStream = <A>(
+    request: HttpClientRequest.HttpClientRequest,
+    decode: (event: Sse.Event, xHeaders: XHeaders.XHeaders) => Either.Either<A, GigaChatError.GigaChatError>,
+    span: Tracer.Span | undefined
+  ): Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent> => {
+    const open = Effect.flatMap(
+      Effect.scope,
+      (streamScope) =>
+        auth.withToken((token) =>
+          Effect.flatMap(Scope.fork(streamScope, ExecutionStrategy.sequential), (scope) => {
+            // The deadline lasts as long as the stream: its scope's end releases it.
+            const deadline = deadlines.watch(scope)
+            return Effect.zipRight(
+              Scope.addFinalizer(scope, Effect.sync(deadline.release)),
+              exchange(withToken(request, token), scope, deadline, (response) => openEvents(response, deadline, decode))
+            )
+          })
+        )
+    )
+    return Stream.unwrapScoped(span === undefined ? open : Effect.withParentSpan(open, span))
+  }
+
+  // The stream in its span, when one is asked for: made once, ended with the stream, and the parent of what opens it
+  // (the token, the request). The reads do not run in it: a span provided to a whole stream costs on every read.
+  const inSpan = <A>(
+    options: HttpTransport.StreamOptions | undefined,
+    stream: (span: Tracer.Span | undefined) => Stream.Stream<A, GigaChatError.GigaChatError>
+  ): Stream.Stream<A, GigaChatError.GigaChatError> =>
+    options?.span === undefined ? stream(undefined) : Stream.unwrapScoped(
+      Effect.map(
+        Effect.makeSpanScoped(options.span.name, {
+          captureStackTrace: false,
+          ...(options.span.attributes !== undefined ? { attributes: options.span.attributes } : {})
+        }),
+        stream
+      )
+    )
+
+  const openEvents = <A>(
     response: HttpClientResponse.HttpClientResponse,
-    first: ((events: ReadonlyArray<Sse.Event>) => GigaChatError.GigaChatError | undefined) | undefined
-  ): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
+    deadline: Deadline,
+    decode: (event: Sse.Event, xHeaders: XHeaders.XHeaders) => Either.Either<A, GigaChatError.GigaChatError>
+  ): Effect.Effect<Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>, GigaChatError.GigaChatError> => {
     const method = response.request.method
     const url = response.request.url
     const type = mediaType(response)
     if (type !== "text/event-stream") {
-      // Reading the first part of the body ends the read, which lets go of the connection (an unread body
-      // keeps it open until garbage collection) and shows what the server sent instead.
+      // Reading the first bytes of the body ends the exchange and shows what the server sent instead.
       return Effect.flatMap(GigaChatError.readBodyPrefix(response, 1), (body) =>
         Effect.fail(
           new GigaChatError.DecodeError({
@@ -270,109 +273,387 @@ export const make = Effect.gen(function*() {
           })
         ))
     }
-    const body: Stream.Stream<Uint8Array, HttpClientError.HttpClientError | GigaChatError.TimeoutError> =
-      timeoutsByClient ? response.stream : response.stream.pipe(
-        Stream.timeoutFailCause(
-          () => Cause.fail(new GigaChatError.TimeoutError({ method, url, timeout })),
-          timeout
+    const xHeaders = XHeaders.fromHeaders(response.headers)
+    const events = internalSse.decodeBody(
+      { maxEventSize: config.maxSseEventSize },
+      { method, url },
+      (error: HttpClientError.HttpClientError): GigaChatError.GigaChatError => failure(error, deadline),
+      { waiting: deadline.arm, arrived: deadline.disarm }
+    )(response.stream)
+    return Effect.succeed(
+      Stream.pipeThroughChannel(events, decodeEvents((event) => decode(event, xHeaders), retries))
+    )
+  }
+
+  // Retried until the first event is out, under the call's retry policy; a failure after it ends the stream.
+  const retriedStream = <A>(stream: Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>) =>
+    retries
+      ? stream.pipe(
+        Stream.retry(
+          Schedule.intersect(
+            Schedule.recurWhile((error) => !(error instanceof AfterFirstEvent)),
+            Schedule.mapInput(schedule, (error: GigaChatError.GigaChatError | AfterFirstEvent) =>
+              error instanceof AfterFirstEvent ? error.error : error)
+          )
+        ),
+        Stream.mapError((error) =>
+          error instanceof AfterFirstEvent ? error.error : error
         )
       )
-    return Effect.succeed({
-      xHeaders: XHeaders.fromHeaders(response.headers),
-      // One stage from the body's bytes to events: every stage costs CPU on every network read.
-      events: internalSse.decodeBody(
-        { maxEventSize: config.maxSseEventSize },
-        { method, url },
-        (error: HttpClientError.HttpClientError | GigaChatError.TimeoutError): GigaChatError.GigaChatError =>
-          error._tag === "TimeoutError" ? error : GigaChatError.fromHttpClientError(error, method, url, timeout),
-        first
-      )(body)
-    })
+      // Without retries no failure is marked (see `decodeEvents`).
+      : stream as Stream.Stream<A, GigaChatError.GigaChatError>
+
+  const streamRequest = (request: HttpClientRequest.HttpClientRequest) =>
+    HttpClientRequest.setHeaders(request, { accept: "text/event-stream", "cache-control": "no-store" })
+
+  const stream = <A, I>(
+    request: HttpClientRequest.HttpClientRequest,
+    schema: Schema.Schema<A, I>,
+    options?: HttpTransport.StreamOptions
+  ): Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> => {
+    const decode = TypeGuard.decoder(schema)
+    const prepareJson = options?.prepare
+    const prepared = streamRequest(request)
+    const method = prepared.method
+    const url = GigaChatConfig.resolveUrl(config.baseUrl, prepared.url)
+    return inSpan(options, (span) =>
+      retriedStream(
+        openStream(
+          prepared,
+          (event, xHeaders) =>
+            Either.flatMap(
+              parseEvent(event, method, url),
+              (json) =>
+                Either.match(decode(prepareJson === undefined ? json : prepareJson(json, event)), {
+                  onLeft: (error) => Either.left(mismatch("a stream event", error, event.data, method, url)),
+                  onRight: (chunk) => {
+                    // The chunk is the decoder's own new value and nobody has seen it yet: `xHeaders` is set in place.
+                    ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
+                    return Either.right(chunk as XHeaders.WithXHeaders<A>)
+                  }
+                })
+            ),
+          span
+        )
+      ))
   }
 
-  const eventRequest = (request: HttpClientRequest.HttpClientRequest) =>
-    resolved(
-      HttpClientRequest.setHeader(
-        HttpClientRequest.setHeader(request, "accept", "text/event-stream"),
-        "cache-control",
-        "no-store"
-      )
-    )
-
-  const events = (request: HttpClientRequest.HttpClientRequest) =>
-    retries
-      ? Effect.suspend(() => retriedEvents(eventRequest(request)))
-      : attempt(eventRequest(request), (response) => openEvents(response, undefined))
-
-  // Retried until the first event is emitted, under one schedule: a failure before the headers (a status, the
-  // network), a failure of the body before any event (the network, a timeout), or an error object sent as the first
-  // event (`{"status": 503, ...}`) sends the request again. Once an event is out, a failure ends the stream: nothing
-  // is ever emitted twice.
-  const retriedEvents = (
-    request: HttpClientRequest.HttpClientRequest
-  ): Effect.Effect<HttpTransport.EventStream, GigaChatError.GigaChatError> => {
-    let emitted = false
-    const first = (events: ReadonlyArray<Sse.Event>): GigaChatError.GigaChatError | undefined => {
-      const failure = inBandFailure(events[0]!, request.method, request.url)
-      if (failure === undefined) emitted = true
-      return failure
-    }
-    // One budget for the retries before the headers and those before the first event.
-    const backOff = makeBackOff()
-    const open = retrying(attempt(request, (response) => openEvents(response, first)), backOff)
-    return Effect.map(open, (opened) => {
-      let current = opened
-      const from = (attempted: HttpTransport.EventStream): Stream.Stream<Sse.Event, GigaChatError.GigaChatError> =>
-        Stream.catchAll(attempted.events, (error) =>
-          emitted
-            ? Stream.fail(error)
-            : Stream.unwrap(
-              Effect.map(Effect.zipRight(backOff(error), open), (reopened) => {
-                current = reopened
-                return from(reopened)
-              })
-            ))
-      return {
-        // The headers of the attempt whose events are emitted.
-        get xHeaders() {
-          return current.xHeaders
-        },
-        events: from(opened)
-      }
-    })
+  const events = (request: HttpClientRequest.HttpClientRequest, options?: HttpTransport.StreamOptions) => {
+    const prepared = streamRequest(request)
+    return inSpan(options, (span) =>
+      retriedStream(openStream(prepared, (event, xHeaders): Either.Either<
+        HttpTransport.Event,
+        GigaChatError.GigaChatError
+      > => {
+        const failed = inBandFailure(event, prepared.method, GigaChatConfig.resolveUrl(config.baseUrl, prepared.url))
+        return failed === undefined
+          ? Either.right({ event: event.event, data: event.data, xHeaders })
+          : Either.left(failed)
+      }, span)))
   }
 
-  return { text, json, bytes, events } satisfies HttpTransport.Service
+  return { text, json, bytes, stream, events } satisfies HttpTransport.Service
 })
 
-/** An error object sent as an event in place of a chunk (`{"status": 503, "message": ...}`), or undefined. */
+/**
+ * Decodes the events of one network read at a time. The outputs decoded before a bad event are emitted, then the
+ * stream fails with its error; with `mark`, once an output is out, every failure (the decoder's or upstream) is
+ * marked as coming after the first event, for the retry policy to leave alone.
+ */
+const decodeEvents = <A>(
+  decode: (event: Sse.Event) => Either.Either<A, GigaChatError.GigaChatError>,
+  mark: boolean
+): Channel.Channel<
+  Chunk.Chunk<A>,
+  Chunk.Chunk<Sse.Event>,
+  GigaChatError.GigaChatError | AfterFirstEvent,
+  GigaChatError.GigaChatError,
+  unknown,
+  unknown
+> =>
+  Channel.suspend(() => {
+    let emitted = false
+    const fail = (error: GigaChatError.GigaChatError) => Channel.fail(emitted ? new AfterFirstEvent(error) : error)
+    const loop: Channel.Channel<
+      Chunk.Chunk<A>,
+      Chunk.Chunk<Sse.Event>,
+      GigaChatError.GigaChatError | AfterFirstEvent,
+      GigaChatError.GigaChatError,
+      unknown,
+      unknown
+    > = Channel.readWithCause({
+      onInput: (input: Chunk.Chunk<Sse.Event>) => {
+        const out: Array<A> = []
+        for (const event of input) {
+          const decoded = decode(event)
+          if (Either.isLeft(decoded)) {
+            if (out.length === 0) return fail(decoded.left)
+            emitted = mark
+            return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), fail(decoded.left))
+          }
+          out.push(decoded.right)
+        }
+        if (out.length === 0) return loop
+        emitted = mark
+        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
+      },
+      onFailure: (cause: Cause.Cause<GigaChatError.GigaChatError>) =>
+        Channel.failCause<GigaChatError.GigaChatError | AfterFirstEvent>(
+          emitted ? Cause.map(cause, (error) => new AfterFirstEvent(error)) : cause
+        ),
+      onDone: () => Channel.void
+    })
+    return loop
+  })
+
+const mediaType = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
+  response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()
+
+/**
+ * A JSON object with a numeric `status` and a `message` where a chunk was expected is the server reporting a
+ * failure in the middle of a stream.
+ */
+const streamFailure = (
+  json: unknown,
+  data: string,
+  method: string,
+  url: string
+): GigaChatError.GigaChatError | undefined => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined
+  const record = json as Record<string, unknown>
+  if (typeof record.status !== "number" || !("message" in record) || "choices" in record || "messages" in record) {
+    return undefined
+  }
+  return GigaChatError.fromResponse({ status: record.status, method, url, body: data, headers: {} })
+}
+
+/** One event's JSON, or the typed error of an error object sent in its place. */
+const parseEvent = (
+  event: Sse.Event,
+  method: string,
+  url: string
+): Either.Either<unknown, GigaChatError.GigaChatError> => {
+  let json: unknown
+  try {
+    json = JSON.parse(event.data)
+  } catch (cause) {
+    return Either.left(
+      new GigaChatError.DecodeError({
+        method,
+        url,
+        description: "a stream event is not valid JSON",
+        body: event.data.slice(0, 500),
+        cause
+      }, { disableValidation: true })
+    )
+  }
+  const failed = streamFailure(json, event.data, method, url)
+  return failed === undefined ? Either.right(json) : Either.left(failed)
+}
+
+/** An error object sent as an event in place of a chunk, or undefined. */
 const inBandFailure = (event: Sse.Event, method: string, url: string): GigaChatError.GigaChatError | undefined => {
   let json: unknown
   try {
     json = JSON.parse(event.data)
   } catch {
-    // The chunk's own decoding reports it.
     return undefined
   }
   return streamFailure(json, event.data, method, url)
 }
 
-const notJson = (text: string, method: string, url: string, contentType: string | undefined, cause: unknown) =>
-  new GigaChatError.DecodeError({
-    method,
-    url,
-    description: `the response is not valid JSON (content type ${contentType ?? "none"})`,
-    body: text.slice(0, 500),
-    cause
-  }, { disableValidation: true })
+const decodeJson = <A>(
+  decode: TypeGuard.Decoder<A>,
+  body: string,
+  response: HttpClientResponse.HttpClientResponse
+): Either.Either<A, GigaChatError.DecodeError> => {
+  const { method, url } = response.request
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch (cause) {
+    return Either.left(
+      new GigaChatError.DecodeError({
+        method,
+        url,
+        description: `the response is not valid JSON (content type ${mediaType(response) ?? "none"})`,
+        body: body.slice(0, 500),
+        cause
+      }, { disableValidation: true })
+    )
+  }
+  return Either.mapLeft(decode(parsed), (error) => mismatch("the response", error, body, method, url))
+}
 
-const schemaMismatch = (error: ParseResult.ParseError, method: string, url: string, body: string) =>
+const mismatch = (what: string, error: ParseResult.ParseError, body: string, method: string, url: string) =>
   new GigaChatError.DecodeError({
     method,
     url,
-    description: `the response does not have the expected shape: ${
+    description: `${what} does not have the expected shape: ${
       ParseResult.TreeFormatter.formatErrorSync(error).slice(0, 2000)
     }`,
     body: body.slice(0, 500),
     cause: error
   }, { disableValidation: true })
+
+// -----------------------------------------------------------------------------------------------------------------
+// timeouts
+// -----------------------------------------------------------------------------------------------------------------
+
+// One fiber on the `Clock` watches the deadline of every request in flight and, when one passes, closes the request's
+// scope, which aborts the exchange (`HttpClient.withScope`) in any client built on the platform's `HttpClient.make`.
+// A stream's deadline runs only while it waits for the server, never because its consumer is slow. (`Effect.timeout`
+// would race every call, and `Stream.timeout` every read, against a timer in two new fibers.)
+
+/** The deadline of one request. */
+interface Deadline {
+  /** True once the deadline passed and the request's scope was closed by the watchdog. */
+  readonly expired: boolean
+  /** Sets the deadline to one timeout from now (a stream, when it starts waiting for a read). */
+  readonly arm: () => void
+  /** No deadline until the next `arm` (a stream, while its consumer holds what was read). */
+  readonly disarm: () => void
+  /** The request is over: its deadline no longer matters. */
+  readonly release: () => void
+}
+
+interface Deadlines {
+  /** Watches `scope`: it is closed when the request has been silent for longer than the timeout. */
+  readonly watch: (scope: Scope.CloseableScope) => Deadline
+}
+
+class Entry implements Deadline {
+  expired = false
+  /** The deadline the entry is filed under in the heap; `deadline` may have moved past it since. */
+  key: number
+  /** The entry's place in the heap, -1 when it is not in it. */
+  index = -1
+  constructor(
+    readonly scope: Scope.CloseableScope,
+    public deadline: number,
+    readonly heap: Heap,
+    readonly now: () => number,
+    readonly millis: number
+  ) {
+    this.key = deadline
+  }
+  readonly arm = () => {
+    this.deadline = this.now() + this.millis
+  }
+  readonly disarm = () => {
+    this.deadline = Infinity
+  }
+  readonly release = () => {
+    this.heap.remove(this)
+  }
+}
+
+const never: Deadline = { expired: false, arm: () => {}, disarm: () => {}, release: () => {} }
+
+/**
+ * Starts the watchdog in the current scope. With an infinite timeout nothing is watched.
+ *
+ * @internal
+ */
+export const makeDeadlines = (timeout: Duration.Duration): Effect.Effect<Deadlines, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (!Duration.isFinite(timeout)) return { watch: () => never }
+    const millis = Duration.toMillis(timeout)
+    const clock = yield* Effect.clock
+    const now = () => clock.unsafeCurrentTimeMillis()
+    const heap = new Heap()
+    // Open while there is something to watch: with nothing in flight the watchdog waits here, not on the clock.
+    const busy = Effect.unsafeMakeLatch(false)
+
+    // Every new deadline is one timeout from now, so none is earlier than the one the watchdog sleeps towards: it is
+    // never woken early. A stream whose deadline moved is filed again under the new one.
+    const watchdog: Effect.Effect<never> = Effect.suspend(() => {
+      const time = now()
+      const expired: Array<Entry> = []
+      for (let entry = heap.peek(); entry !== undefined && entry.key <= time; entry = heap.peek()) {
+        heap.remove(entry)
+        if (entry.deadline > time) {
+          // armed later, or disarmed: looked at again when it could next expire
+          entry.key = Math.min(entry.deadline, time + millis)
+          heap.push(entry)
+        } else {
+          entry.expired = true
+          expired.push(entry)
+        }
+      }
+      const next = heap.peek()
+      if (next === undefined) busy.unsafeClose()
+      return Effect.zipRight(
+        Effect.forEach(expired, (entry) => Scope.close(entry.scope, Exit.void), { discard: true }),
+        Effect.zipRight(next === undefined ? busy.await : clock.sleep(Duration.millis(next.key - time)), watchdog)
+      )
+    })
+    yield* Effect.forkScoped(watchdog)
+
+    return {
+      watch: (scope) => {
+        const entry = new Entry(scope, now() + millis, heap, now, millis)
+        heap.push(entry)
+        busy.unsafeOpen()
+        return entry
+      }
+    }
+  })
+
+/** A binary min-heap of entries by key, each entry knowing its index so that a finished request leaves at once. */
+class Heap {
+  private readonly items: Array<Entry> = []
+
+  peek(): Entry | undefined {
+    return this.items[0]
+  }
+
+  push(entry: Entry): void {
+    entry.index = this.items.length
+    this.items.push(entry)
+    this.up(entry.index)
+  }
+
+  remove(entry: Entry): void {
+    const i = entry.index
+    if (i < 0) return
+    entry.index = -1
+    const last = this.items.pop()!
+    if (last === entry) return
+    this.items[i] = last
+    last.index = i
+    this.down(i)
+    this.up(last.index)
+  }
+
+  private up(i: number): void {
+    const items = this.items
+    const entry = items[i]!
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (items[parent]!.key <= entry.key) break
+      items[i] = items[parent]!
+      items[i]!.index = i
+      i = parent
+    }
+    items[i] = entry
+    entry.index = i
+  }
+
+  private down(i: number): void {
+    const items = this.items
+    const entry = items[i]!
+    for (;;) {
+      const left = 2 * i + 1
+      if (left >= items.length) break
+      const right = left + 1
+      const child = right < items.length && items[right]!.key < items[left]!.key ? right : left
+      if (items[child]!.key >= entry.key) break
+      items[i] = items[child]!
+      items[i]!.index = i
+      i = child
+    }
+    items[i] = entry
+    entry.index = i
+  }
+}

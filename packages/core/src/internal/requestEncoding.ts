@@ -1,9 +1,11 @@
 /**
- * What the request encoders of `Chat` and `Completions` share: readable validation messages and the clean-up of
- * bodies before they become JSON.
+ * How request bodies are checked and encoded before they are sent: readable validation messages, the clean-up of
+ * bodies before they become JSON, and the JSON itself.
  */
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import * as GigaChatError from "../GigaChatError.js"
 
 const expectedActual = /^Expected (.*), actual (.*)$/s
@@ -98,3 +100,42 @@ export const buildBodyEither = <A>(build: () => A): Either.Either<A, GigaChatErr
     )
   }
 }
+
+/**
+ * The JSON body of a request. A value JSON cannot carry (a BigInt, a circular reference) is the caller's mistake:
+ * an `InvalidRequestError`, not a defect.
+ *
+ * @internal
+ */
+export const jsonBodyEither = (
+  body: unknown
+): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
+  try {
+    return Either.right(HttpBody.unsafeJson(body))
+  } catch (error) {
+    return Either.left(
+      new GigaChatError.InvalidRequestError({
+        description: `the request cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`,
+        cause: HttpBody.HttpBodyError({ _tag: "JsonError", error })
+      })
+    )
+  }
+}
+
+/**
+ * A request body checked by its Schema and encoded, then as JSON: a value the Schema refuses is an
+ * `InvalidRequestError` naming each offending field, and nothing is sent.
+ *
+ * @internal
+ */
+export const encodeJsonBodyEither = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown
+): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> =>
+  Either.flatMap(
+    Either.mapLeft(
+      Schema.encodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(value),
+      (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
+    ),
+    jsonBodyEither
+  )

@@ -11,6 +11,11 @@ export const defaultMaxEventSize = 10 * 1024 * 1024
 const LF = 10
 const CR = 13
 const SPACE = 32
+const TAB = 9
+const OPEN_BRACE = 123 // {
+const CLOSE_BRACE = 125 // }
+const OPEN_BRACKET = 91 // [
+const CLOSE_BRACKET = 93 // ]
 const BOM = "\uFEFF"
 const DONE = "[DONE]"
 
@@ -19,6 +24,33 @@ const resolveMaxEventSize = (options: Sse.DecodeOptions | undefined): number => 
   // Anything that is not a positive number (NaN, 0, negative) would reject every event: fall back to the default.
   return size !== undefined && size > 0 ? size : defaultMaxEventSize
 }
+
+const isJsonSpace = (code: number): boolean => code === SPACE || code === TAB || code === LF || code === CR
+
+/** The first character of `text` that is not JSON whitespace, or -1. */
+const firstCode = (text: string): number => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (!isJsonSpace(code)) return code
+  }
+  return -1
+}
+
+/** The last character of `text` that is not JSON whitespace, or -1. */
+const lastCode = (text: string): number => {
+  for (let i = text.length - 1; i >= 0; i--) {
+    const code = text.charCodeAt(i)
+    if (!isJsonSpace(code)) return code
+  }
+  return -1
+}
+
+const opensJson = (code: number): boolean => code === OPEN_BRACE || code === OPEN_BRACKET
+
+const closesJson = (code: number): boolean => code === CLOSE_BRACE || code === CLOSE_BRACKET
+
+/** `Parser.dataFirst` before it is computed. */
+const UNKNOWN = -2
 
 const oversize = (maxEventSize: number): GigaChatError.DecodeError =>
   new GigaChatError.DecodeError({
@@ -42,6 +74,11 @@ export class Parser {
   private data = ""
   private hasData = false
   private eventName: string | undefined = undefined
+  /** The first non-space character of `data` (-1: none yet), computed once a second `data:` line arrives. */
+  private dataFirst = UNKNOWN
+  /** An `event:` field read after the event's data: the next event's name if a `data:` line starts one. */
+  private nextEventName: string | undefined = undefined
+  private hasNextEventName = false
 
   constructor(readonly maxEventSize: number) {}
 
@@ -69,7 +106,9 @@ export class Parser {
       const end = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR)
       if (end === -1) {
         this.line = this.line.length === 0 ? text.slice(position) : this.line + text.slice(position)
-        if (this.data.length + this.line.length > this.maxEventSize) return oversize(this.maxEventSize)
+        if (this.data.length + this.line.length > this.maxEventSize && this.pendingSize() > this.maxEventSize) {
+          return oversize(this.maxEventSize)
+        }
         return undefined
       }
       let line = text.slice(position, end)
@@ -107,6 +146,34 @@ export class Parser {
     return undefined
   }
 
+  /**
+   * The size of the event the unterminated line belongs to: without the event's data when the line may still turn
+   * out to be a `data:` line that starts a new event (see `startsNewEvent`), so that the limit applies to each event
+   * under any chunking. Only called when the line and the data together exceed the limit.
+   */
+  private pendingSize(): number {
+    const line = this.line
+    if (!this.hasData) return line.length
+    if (line.length < 5) return "data:".startsWith(line) ? line.length : this.data.length + line.length
+    if (!line.startsWith("data:")) return this.data.length + line.length
+    const value = line.slice(5)
+    return firstCode(value) === -1 || this.startsNewEvent(value) ? line.length : this.data.length + line.length
+  }
+
+  /**
+   * Whether a `data:` line with `value`, arriving while the event has data already, starts a new event: the data
+   * reads as a whole JSON object or array (`[DONE]` included: it starts with `{` or `[` and ends with `}` or `]`)
+   * and the value starts another one. In JSON a `}` or `]` is never followed by `{` or `[`, so such lines joined
+   * could never be JSON: this is GigaChat's v1 form (a `data:` line per chunk, no blank line between the events),
+   * not multi-line data. Only a second `data:` line of an event gets here, so one-line events never pay for it; the
+   * checks look at a few characters (the whitespace skipped is skipped once per event).
+   */
+  private startsNewEvent(value: string): boolean {
+    if (!opensJson(firstCode(value))) return false
+    if (this.dataFirst === UNKNOWN) this.dataFirst = firstCode(this.data)
+    return opensJson(this.dataFirst) && closesJson(lastCode(this.data))
+  }
+
   private processLine(line: string, out: Array<Sse.Event>): GigaChatError.DecodeError | undefined {
     if (line.length === 0) {
       this.dispatch(out)
@@ -127,17 +194,39 @@ export class Parser {
     }
     switch (field) {
       case "data": {
-        if (this.hasData) {
-          this.data = this.data + "\n" + value
-        } else {
+        if (!this.hasData) {
           this.data = value
           this.hasData = true
+        } else if (this.startsNewEvent(value)) {
+          // GigaChat's v1 form: one event per `data:` line, without the blank line (see `startsNewEvent`).
+          const nextEventName = this.nextEventName
+          const hasNextEventName = this.hasNextEventName
+          this.hasNextEventName = false
+          this.dispatch(out)
+          if (this.done) return undefined
+          if (hasNextEventName) {
+            this.eventName = nextEventName
+            this.nextEventName = undefined
+          }
+          this.data = value
+          this.hasData = true
+        } else {
+          if (this.hasNextEventName) this.applyNextEventName()
+          if (this.dataFirst === -1) this.dataFirst = firstCode(value)
+          this.data = this.data + "\n" + value
         }
         if (this.data.length > this.maxEventSize) return oversize(this.maxEventSize)
         break
       }
       case "event": {
-        this.eventName = value.length === 0 ? undefined : value
+        const name = value.length === 0 ? undefined : value
+        if (this.hasData) {
+          // Kept apart until the next line tells whether it names this event (the last one wins) or the next.
+          this.nextEventName = name
+          this.hasNextEventName = true
+        } else {
+          this.eventName = name
+        }
         break
       }
         // `id`, `retry` and unknown fields carry nothing the SDK uses; `retry` is deliberately not honoured.
@@ -145,7 +234,14 @@ export class Parser {
     return undefined
   }
 
+  private applyNextEventName(): void {
+    this.eventName = this.nextEventName
+    this.nextEventName = undefined
+    this.hasNextEventName = false
+  }
+
   private dispatch(out: Array<Sse.Event>): void {
+    if (this.hasNextEventName) this.applyNextEventName()
     if (this.hasData) {
       if (this.data === DONE) {
         this.done = true
@@ -155,6 +251,7 @@ export class Parser {
     }
     this.data = ""
     this.hasData = false
+    this.dataFirst = UNKNOWN
     this.eventName = undefined
   }
 }
@@ -174,8 +271,17 @@ interface Failures<IE, OE> {
   readonly upstream: (error: IE) => OE
   /** Adds the request to a decoding failure. */
   readonly decoding: (error: GigaChatError.DecodeError) => GigaChatError.DecodeError
-  /** Looks at the first events before they are written: an error it returns fails the stream in their place. */
-  readonly first?: ((events: ReadonlyArray<Sse.Event>) => OE | undefined) | undefined
+  /**
+   * Told when the decoder starts waiting for the next read of the body and when it arrives: the transport's timeout
+   * counts those waits only, not the time the stream's consumer spends between two pulls.
+   */
+  readonly reads?: Reads | undefined
+}
+
+/** @internal */
+export interface Reads {
+  readonly waiting: () => void
+  readonly arrived: () => void
 }
 
 const keepFailures: Failures<any, any> = { upstream: (error) => error, decoding: (error) => error }
@@ -198,7 +304,7 @@ const makeChannelWith = <In, IE, OE = IE>(
   Channel.suspend(() => {
     const parser = new Parser(resolveMaxEventSize(options))
     const decoder = makeDecoder()
-    let first = failures.first
+    const reads = failures.reads
     const emit = (
       out: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
@@ -206,15 +312,11 @@ const makeChannelWith = <In, IE, OE = IE>(
     ): Decoding<In, IE, OE> => {
       const rest: Decoding<In, IE, OE> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
       if (out.length === 0) return rest
-      if (first !== undefined) {
-        const failure = first(out)
-        first = undefined
-        if (failure !== undefined) return Channel.fail(failure)
-      }
       return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
-    const loop: Decoding<In, IE, OE> = Channel.readWithCause({
+    const read: Decoding<In, IE, OE> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
+        if (reads !== undefined) reads.arrived()
         const out: Array<Sse.Event> = []
         for (const input of inputs) {
           const error = parser.feed(decoder.decode(input), out)
@@ -230,6 +332,10 @@ const makeChannelWith = <In, IE, OE = IE>(
         const error = parser.feed(decoder.flush(), out) ?? parser.end(out)
         return emit(out, error, Channel.void)
       }
+    })
+    const loop: Decoding<In, IE, OE> = reads === undefined ? read : Channel.suspend(() => {
+      reads.waiting()
+      return read
     })
     return loop
   })
@@ -261,7 +367,7 @@ export const decode = (options?: Sse.DecodeOptions) =>
 
 /**
  * `decode` for an HTTP body, in one stage: the body's failures are mapped by `upstream`, a decoding failure names
- * the request, and `first` may fail the stream in place of its first events.
+ * the request, and `reads` is told when a read is waited for and when it arrives.
  *
  * @internal
  */
@@ -269,14 +375,14 @@ export const decodeBody = <IE, OE>(
   options: Sse.DecodeOptions | undefined,
   request: { readonly method: string; readonly url: string },
   upstream: (error: IE) => OE,
-  first?: (events: ReadonlyArray<Sse.Event>) => OE | undefined
+  reads?: Reads
 ) =>
 <R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Sse.Event, OE | GigaChatError.DecodeError, R> =>
   Stream.pipeThroughChannel(
     self,
     makeChannelWith<Uint8Array, IE, OE>(options, utf8Decoder, {
       upstream,
-      first,
+      reads,
       decoding: (error) =>
         error.url === undefined
           ? new GigaChatError.DecodeError(

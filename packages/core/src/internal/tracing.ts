@@ -1,59 +1,45 @@
 /**
- * The SDK's spans (`GigaChat.chat`, `GigaChat.stream`, ...). They are created when the application has installed a
- * tracer (`@effect/opentelemetry`, `Effect.withTracer`, ...). Under Effect's built-in tracer, which exports its
- * spans nowhere, they are skipped: a span costs about as much CPU as the rest of a chat call outside the network.
- * Stack traces are never captured for them, for the same reason.
+ * The SDK's spans (`GigaChat.chat`, `GigaChat.embeddings`, ...), with the GenAI attributes of the call; streams get
+ * theirs from `HttpTransport` (`StreamOptions.span`). Stack traces are not captured for them: a call's span names its
+ * operation, and the capture costs as much as the span.
  */
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
-import type * as Tracer from "effect/Tracer"
-import * as Streams from "./stream.js"
-
-/** The tracer of every runtime that has not been given another one. */
-const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 
 type Attributes = Record<string, unknown>
 
 /**
- * `self` in a span, with `attributes` from the start and `onSuccess(result)` added when it succeeds.
+ * `self` in a span, with `attributes` from the start and `onSuccess(result)` added when it succeeds. With `parent`
+ * the span is also the parent of the spans made inside it (a tool loop's calls, the platform's `http.client` spans
+ * with `httpSpans`); without it, they are the caller's children: providing the parent costs as much as the span.
  *
  * @internal
  */
-export const withSpan =
-  <A>(name: string, attributes?: Attributes, onSuccess?: (a: A) => Attributes) =>
-  <E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.tracerWith((tracer) => {
-      if (tracer === builtInTracer) return self
-      const annotated = onSuccess === undefined
-        ? self
-        : Effect.tap(self, (a) => Effect.annotateCurrentSpan(onSuccess(a)))
-      return Effect.withSpan(annotated, name, { captureStackTrace: false, ...(attributes ? { attributes } : {}) })
-    })
-
-/**
- * `Stream.unwrap(open)` in a span that covers the stream from the request to its end. Without a span it is one
- * unwrap (`Streams.unwrap`): every stage of a stream costs CPU on each network read.
- *
- * @internal
- */
-export const unwrapStreamWithSpan =
-  (name: string, attributes?: Attributes) =>
-  <A, E, R, E2, R2>(open: Effect.Effect<Stream.Stream<A, E, R>, E2, R2>): Stream.Stream<A, E | E2, R | R2> => {
-    const traced: Stream.Stream<A, E | E2, R | R2> = Stream.withSpan(Streams.unwrap(open), name, {
-      captureStackTrace: false,
-      ...(attributes ? { attributes } : {})
-    })
-    return Streams.unwrap(
-      Effect.tracerWith((tracer): Effect.Effect<Stream.Stream<A, E | E2, R | R2>, E2, R2> =>
-        tracer === builtInTracer ? open : Effect.succeed(traced)
-      )
-    )
+export const withSpan = <A>(
+  name: string,
+  options?: {
+    readonly attributes?: Attributes | undefined
+    readonly onSuccess?: ((a: A) => Attributes) | undefined
+    readonly parent?: boolean | undefined
   }
+) =>
+<E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.useSpan(
+    name,
+    { captureStackTrace: false, ...(options?.attributes !== undefined ? { attributes: options.attributes } : {}) },
+    (span) => {
+      const onSuccess = options?.onSuccess
+      const annotated = onSuccess === undefined ? self : Effect.map(self, (a) => {
+        const attributes = onSuccess(a)
+        for (const key in attributes) span.attribute(key, attributes[key])
+        return a
+      })
+      return options?.parent === true ? Effect.withParentSpan(annotated, span) : annotated
+    }
+  )
 
 /**
- * Adds attributes to the SDK's current span; nothing when spans are skipped (the caller's span is left alone).
+ * Adds attributes to the current span.
  *
  * @internal
  */
-export const annotate = (attributes: Attributes): Effect.Effect<void> =>
-  Effect.tracerWith((tracer) => tracer === builtInTracer ? Effect.void : Effect.annotateCurrentSpan(attributes))
+export const annotate = (attributes: Attributes): Effect.Effect<void> => Effect.annotateCurrentSpan(attributes)

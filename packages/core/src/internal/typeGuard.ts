@@ -1,14 +1,23 @@
 /**
- * `Schema.is`, compiled. `Schema.is` runs the Schema's parser, which builds a copy of every struct and array it
- * checks and wraps every step in an `Either`: on a chat answer that costs as much as decoding it, and the fast path
- * of `internal/fastDecode.ts` runs a check on every answer, request and stream event. The guard made here walks the
- * type's AST once, ahead of time, into plain predicates that allocate nothing.
+ * How responses are decoded: with a fast path for values that already have the Schema's type. A chat answer without
+ * `null`s and with every defaulted field present decodes to an equal value; checking that it has the type is several
+ * times cheaper than decoding it (the decoder builds a copy of every struct, twice for a struct with optional
+ * nullable fields). Such a value is returned as it is; anything else is decoded, which drops the `null`s, fills the
+ * defaults and reports what is wrong. The fast path is only taken for schemas marked with `decodesToItself` (a
+ * property test, `test/TypeGuard.test.ts`, checks each marked schema maps every value of its type to itself).
  *
- * It answers exactly as `Schema.is(schema, { onExcessProperty })` does (a property test in `test/TypeGuard.test.ts`
- * compares the two on valid, broken and arbitrary values). Nodes it does not compile itself (declarations, template
- * literals, refinements of structs, nodes with parse-option annotations, ...) are checked by the Schema's own parser,
- * so the answer stays the same there too, only not faster.
+ * In responses, fields the schema does not know are kept on both paths (`onExcessProperty: "preserve"`): a field the
+ * server adds reaches the caller (untyped) instead of being dropped, and both paths give the same value.
+ *
+ * The check is `Schema.is`, compiled (`make`). `Schema.is` runs the Schema's parser, which builds a copy of every
+ * struct and array it checks and wraps every step in an `Either`; the guard made here walks the type's AST once,
+ * ahead of time, into plain predicates that allocate nothing. It answers exactly as `Schema.is(schema,
+ * { onExcessProperty })` does (a property test in `test/TypeGuard.test.ts` compares the two on valid, broken and
+ * arbitrary values). Nodes it does not compile itself (declarations, template literals, refinements of structs, nodes
+ * with parse-option annotations, ...) are checked by the Schema's own parser, so the answer stays the same there
+ * too, only not faster.
  */
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -184,4 +193,66 @@ const compile = (root: AST.AST, options: Options): Guard => {
   }
 
   return go(root)
+}
+
+// -----------------------------------------------------------------------------------------------------------------
+// decoding with the fast path
+// -----------------------------------------------------------------------------------------------------------------
+
+const marked = new WeakSet<Schema.Schema.AnyNoContext>()
+
+/**
+ * Marks a schema whose every value of its type decodes to an equal value.
+ *
+ * @internal
+ */
+export const decodesToItself = <S extends Schema.Schema.AnyNoContext>(schema: S): S => {
+  marked.add(schema)
+  return schema
+}
+
+/** @internal */
+export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError>
+
+/**
+ * What a decoder does with fields its schema does not know: responses `"keep"` them; requests `"drop"` them (the
+ * check then rejects a value that has any, so that it takes the decoder, which drops them). `errors: "all"` lists
+ * every issue of a failure instead of the first.
+ *
+ * @internal
+ */
+export interface DecoderOptions {
+  readonly unknownFields: "keep" | "drop"
+  readonly errors?: "first" | "all" | undefined
+}
+
+/**
+ * A decoder with the fast path for a marked schema.
+ *
+ * @internal
+ */
+export const makeDecoder = <A, I>(schema: Schema.Schema<A, I>, options: DecoderOptions): Decoder<A> => {
+  const keep = options.unknownFields === "keep"
+  const decode = Schema.decodeUnknownEither(schema, {
+    onExcessProperty: keep ? "preserve" : "ignore",
+    errors: options.errors ?? "first"
+  })
+  if (!marked.has(schema)) return decode
+  const is = make(schema, { onExcessProperty: keep ? "ignore" : "error" })
+  return (u) => is(u) ? Either.right(u) : decode(u)
+}
+
+const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder<unknown>>()
+
+/**
+ * The decoder of responses (unknown fields kept), built once per schema.
+ *
+ * @internal
+ */
+export const decoder = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => {
+  const cached = decoders.get(schema)
+  if (cached !== undefined) return cached as Decoder<A>
+  const made = makeDecoder(schema, { unknownFields: "keep" })
+  decoders.set(schema, made as Decoder<unknown>)
+  return made
 }

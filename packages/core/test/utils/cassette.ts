@@ -1,6 +1,6 @@
 /**
- * Test helpers that read the recorded GigaChat traffic in `shared/fixtures` (beside the repository, both on the dev
- * machine and in CI).
+ * Test helpers that read the recorded GigaChat traffic in `packages/core/test/fixtures` (copied from the official
+ * Python SDK, see its README.md).
  *
  * - `loadCassette("test_chat_simple")` parses a VCR YAML cassette into its interactions;
  * - `readFixture("chat_completion.json")` reads a file of `fixtures/responses` as text.
@@ -8,8 +8,8 @@
 import { readFileSync } from "node:fs"
 import { parse } from "yaml"
 
-/** `shared/fixtures` relative to this file: packages/core/test/utils → repository root → its sibling `shared`. */
-const fixturesRoot = new URL("../../../../../shared/fixtures/", import.meta.url)
+/** `packages/core/test/fixtures`, relative to this file (never to the working directory). */
+const fixturesRoot = new URL("../fixtures/", import.meta.url)
 
 /** One recorded request. `body` is `undefined` when the request had none. */
 export interface CassetteRequest {

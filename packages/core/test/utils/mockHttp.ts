@@ -4,6 +4,7 @@
  */
 import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
@@ -38,9 +39,30 @@ const bodyText = (body: HttpClientRequest.HttpClientRequest["body"]): string | u
   }
 }
 
+/**
+ * Fails when the request's signal aborts, as a real client's pending exchange does: the SDK times a request out by
+ * aborting it.
+ */
+const abortion = (request: HttpClientRequest.HttpClientRequest, signal: AbortSignal) =>
+  Effect.async<never, HttpClientError.RequestError>((resume) => {
+    const onAbort = () =>
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener("abort", onAbort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+  })
+
+/** The response with a body that errors when the signal aborts, as a real client's body does. */
+const abortable = (response: Response, signal: AbortSignal): Response =>
+  response.body === null ? response : new Response(response.body.pipeThrough(new TransformStream(), { signal }), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers
+  })
+
 export const makeMockHttp = (handler: Handler): MockHttp => {
   const requests: Array<RecordedRequest> = []
-  const client = HttpClient.make((request, url) =>
+  const client = HttpClient.make((request, url, signal) =>
     Effect.suspend(() => {
       const recorded: RecordedRequest = {
         method: request.method,
@@ -53,8 +75,8 @@ export const makeMockHttp = (handler: Handler): MockHttp => {
       requests.push(recorded)
       const answer = handler(recorded, index)
       return Effect.map(
-        Effect.isEffect(answer) ? answer : Effect.succeed(answer),
-        (response) => HttpClientResponse.fromWeb(request, response)
+        Effect.raceFirst(Effect.isEffect(answer) ? answer : Effect.succeed(answer), abortion(request, signal)),
+        (response) => HttpClientResponse.fromWeb(request, abortable(response, signal))
       )
     })
   )

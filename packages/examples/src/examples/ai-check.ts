@@ -12,7 +12,7 @@ const text = "Artificial intelligence is transforming the way we live and work. 
 export const example = Effect.gen(function*() {
   const gc = yield* GigaChat.GigaChat
   // The model is required: GigaCheckClassification (a verdict) or GigaCheckDetection (with intervals).
-  const result = yield* gc.checkAi(text, "GigaCheckDetection")
+  const result = yield* gc.checkAi(text, { model: "GigaCheckDetection" })
   yield* Console.log(`category: ${result.category} (${result.characters} characters, ${result.tokens} tokens)`)
   for (const [start, end] of result.ai_intervals ?? []) {
     yield* Console.log(`looks generated [${start}, ${end}): "${text.slice(start, end)}"`)

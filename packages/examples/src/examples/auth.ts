@@ -4,7 +4,8 @@
  * The first line uses the method configured for this run. The others show each method's settings against an
  * in-process emulator, printing which endpoints each one called; no account is needed for them.
  */
-import { GigaChat, GigaChatConfig, GigaChatEmulator, RequestContext } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig, RequestContext } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"

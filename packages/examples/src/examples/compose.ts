@@ -8,8 +8,9 @@
  *
  * Try: `SUMMARY_WORDS=5 pnpm example compose`.
  */
-import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChat } from "@effect-gigachat/core"
 import type { GigaChatError } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import { NodeGigaChat } from "@effect-gigachat/node"
 import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"

@@ -1,7 +1,7 @@
 /**
  * Stream: prints the answer token by token as it arrives, then the finish reason and the tokens it cost.
  */
-import { GigaChat } from "@effect-gigachat/core"
+import { Chat, GigaChat } from "@effect-gigachat/core"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -18,7 +18,7 @@ export const example = Effect.gen(function*() {
       const delta = chunk.choices[0]?.delta.content
       return delta ? Effect.sync(() => process.stdout.write(delta)) : Effect.void
     }),
-    GigaChat.finalCompletion
+    Chat.finalCompletion
   )
   yield* Console.log("")
   yield* Console.log(

@@ -7,9 +7,9 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { fileURLToPath } from "node:url"
 
-// The JPEG sample next to the repository, unless another image is given.
+// The JPEG sample in packages/examples/assets, unless another image is given.
 const imagePath = process.env.GIGACHAT_EXAMPLE_IMAGE ??
-  fileURLToPath(new URL("../../../../../shared/fixtures/responses/image.jpg", import.meta.url))
+  fileURLToPath(new URL("../../assets/image.jpg", import.meta.url))
 
 export const example = Effect.gen(function*() {
   const gc = yield* GigaChat.GigaChat

@@ -1,4 +1,5 @@
-// The modules themselves, not the package index: the index loads every module, the emulator included.
+// The modules themselves, not the package index: the index loads every module of core.
+import * as Auth from "@effect-gigachat/core/Auth"
 import * as GigaChat from "@effect-gigachat/core/GigaChat"
 import * as GigaChatConfig from "@effect-gigachat/core/GigaChatConfig"
 import * as HttpTransport from "@effect-gigachat/core/HttpTransport"
@@ -9,10 +10,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Tls from "node:tls"
-import type { TlsOptions } from "../NodeGigaChat.js"
+import type { ClientOptions, HttpClients, Options, TlsOptions } from "../NodeGigaChat.js"
 import * as UndiciClient from "./undiciClient.js"
 
 interface Setting {
@@ -140,9 +142,9 @@ export const tlsOptions = (config: GigaChatConfig.Service): Effect.Effect<TlsOpt
   })
 
 /**
- * An agent that gives every request the configured timeout for the response headers and for each pause in the
- * body. `@effect/platform-node`'s client sets both to "none" per request, leaving timeouts to Effect timers; undici's
- * own are cheaper (no timer fiber per request), and HttpTransport skips its timers when `TimeoutsByClient` is set.
+ * An agent that gives every request the configured timeout for the headers and for each pause in the body, as a
+ * backstop for a client used on its own: the platform's client sets both to "none" per request. The SDK does not rely
+ * on it: HttpTransport and Auth time every call with Effect's Clock, from its start.
  */
 class TimedAgent extends Undici.Agent {
   constructor(readonly timeoutMillis: number, options: Undici.Agent.Options) {
@@ -153,68 +155,119 @@ class TimedAgent extends Undici.Agent {
   }
 }
 
-const agentOptions = (config: GigaChatConfig.Service): Effect.Effect<Undici.Agent.Options, ConfigError.ConfigError> =>
-  Effect.map(tlsOptions(config), (tls) => ({
-    // One TLS configuration holds the CA and the client certificate together (the httpx bug of reference §2.6 lost
-    // the certificate when both were set). Undici follows no redirect by default, so a token is never sent to
-    // another origin by a `Location` header.
-    connect: {
-      rejectUnauthorized: tls.rejectUnauthorized,
-      ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
-      ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-      ...(tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
-      ...(tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
-    },
-    headersTimeout: Duration.toMillis(config.timeout),
-    bodyTimeout: Duration.toMillis(config.timeout),
-    ...(config.maxConnections !== undefined && config.maxConnections > 0 ? { connections: config.maxConnections } : {})
-  }))
+/**
+ * The API agent's options: one TLS configuration holding the CA and the client certificate together (the httpx bug of
+ * reference §2.6 lost the certificate when both were set), and the `maxConnections` limit. Undici follows no redirect
+ * by default, so a token is never sent to another origin by a `Location` header.
+ */
+const apiAgentOptions = (config: GigaChatConfig.Service, tls: TlsOptions): Undici.Agent.Options => ({
+  connect: {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+    ...(tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
+    ...(tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
+  },
+  ...(config.maxConnections !== undefined && config.maxConnections > 0 ? { connections: config.maxConnections } : {})
+})
 
-const scopedAgent = <A extends Undici.Agent>(make: () => A) =>
-  Effect.acquireRelease(Effect.sync(make), (agent) => Effect.promise(() => agent.destroy()))
+/** The OAuth agent's options: the same verification and CA, no client certificate and no pool limit (§2.2, §3.4). */
+const oauthAgentOptions = (tls: TlsOptions): Undici.Agent.Options => ({
+  connect: {
+    rejectUnauthorized: tls.rejectUnauthorized,
+    ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {})
+  }
+})
+
+const scopedAgent = (config: GigaChatConfig.Service, options: Undici.Agent.Options) =>
+  Effect.acquireRelease(
+    Effect.sync(() => new TimedAgent(Duration.toMillis(config.timeout), options)),
+    (agent) => Effect.promise(() => agent.destroy())
+  )
+
+/** @internal */
+export const makeDispatcher = (config: GigaChatConfig.Service) =>
+  Effect.flatMap(tlsOptions(config), (tls) => scopedAgent(config, apiAgentOptions(config, tls)))
+
+/** @internal */
+export const makeOAuthDispatcher = (config: GigaChatConfig.Service) =>
+  Effect.flatMap(tlsOptions(config), (tls) => scopedAgent(config, oauthAgentOptions(tls)))
+
+/** @internal */
+export const usesPlatformClient = (config: GigaChatConfig.Service, options: ClientOptions = {}): boolean =>
+  config.httpSpans || options.httpClient === "platform"
+
+// The platform's client is loaded only when asked for: its modules lengthen the SDK's start-up.
+const clientOver = (platform: boolean) =>
+  platform
+    ? Effect.map(
+      Effect.promise(() => import("@effect/platform-node/NodeHttpClient")),
+      (NodeHttpClient) => (dispatcher: Undici.Dispatcher) => NodeHttpClient.makeUndici(dispatcher)
+    )
+    : Effect.succeed(UndiciClient.make)
+
+/** @internal */
+export const makeHttpClients = (
+  config: GigaChatConfig.Service,
+  options: ClientOptions = {}
+): Effect.Effect<HttpClients, ConfigError.ConfigError, Scope.Scope> =>
+  Effect.gen(function*() {
+    // Read once: the files are checked and the verification warning logged once for both clients.
+    const tls = yield* tlsOptions(config)
+    const api = yield* scopedAgent(config, apiAgentOptions(config, tls))
+    const oauth = yield* scopedAgent(config, oauthAgentOptions(tls))
+    const make = yield* clientOver(usesPlatformClient(config, options))
+    return { api: make(api), oauth: make(oauth) }
+  })
+
+const layerClient = (
+  makeAgent: (config: GigaChatConfig.Service) => Effect.Effect<Undici.Dispatcher, ConfigError.ConfigError, Scope.Scope>
+) =>
+  Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(
+      GigaChatConfig.GigaChatConfig,
+      (config) =>
+        Effect.zipWith(makeAgent(config), clientOver(usesPlatformClient(config)), (agent, make) => make(agent))
+    )
+  )
+
+/** @internal */
+export const layerHttpClient = layerClient(makeDispatcher)
+
+/** @internal */
+export const layerOAuthClient = layerClient(makeOAuthDispatcher)
 
 /**
- * For any client, the platform's included: the timeouts are set on every request.
- *
- * @internal
+ * The services over the two clients: Auth gets the OAuth client when it fetches tokens with `credentials`; the
+ * password flow's `POST {baseUrl}/token` is an API call (reference §2.3), so then it gets the API client.
  */
-export const makeDispatcher = (config: GigaChatConfig.Service) =>
-  Effect.flatMap(
-    agentOptions(config),
-    (options) => scopedAgent(() => new TimedAgent(Duration.toMillis(config.timeout), options))
-  )
-
-/** @internal */
-export const makeHttpClient = (config: GigaChatConfig.Service) =>
-  config.httpSpans
-    // The platform's client is kept for `httpSpans`, whose per-attempt span only it creates. It is loaded only
-    // then: its modules add about a sixth to the SDK's start-up time.
-    ? Effect.zipWith(
-      makeDispatcher(config),
-      Effect.promise(() => import("@effect/platform-node/NodeHttpClient")),
-      (dispatcher, NodeHttpClient) => NodeHttpClient.makeUndici(dispatcher)
-    )
-    // Ours sets no per-request timeouts, so the agent's own apply.
-    : Effect.map(
-      Effect.flatMap(agentOptions(config), (options) => scopedAgent(() => new Undici.Agent(options))),
-      UndiciClient.make
-    )
-
-/** @internal */
-export const layerHttpClient = Layer.unwrapEffect(
-  Effect.map(
-    GigaChatConfig.GigaChatConfig,
-    (config) =>
-      Layer.scoped(HttpClient.HttpClient, makeHttpClient(config)).pipe(
-        Layer.merge(Layer.succeed(HttpTransport.TimeoutsByClient, true)),
-        Layer.merge(Layer.succeed(HttpTransport.UntracedClient, !config.httpSpans))
+const servicesOver = (config: GigaChatConfig.Service, clients: HttpClients) =>
+  GigaChat.layer.pipe(
+    Layer.provideMerge(HttpTransport.layer),
+    Layer.provideMerge(
+      Layer.provide(
+        Auth.layer,
+        Layer.succeed(HttpClient.HttpClient, config.credentials !== undefined ? clients.oauth : clients.api)
       )
+    ),
+    Layer.provide(Layer.succeed(HttpClient.HttpClient, clients.api))
   )
-)
 
 /** @internal */
-export const layer = (options: GigaChatConfig.Options) =>
-  GigaChat.layerServices.pipe(
-    Layer.provide(layerHttpClient),
-    Layer.provideMerge(GigaChatConfig.layerConfig(options))
+export const layerServicesWith = (options: ClientOptions = {}) =>
+  Layer.unwrapScoped(
+    Effect.flatMap(
+      GigaChatConfig.GigaChatConfig,
+      (config) => Effect.map(makeHttpClients(config, options), (clients) => servicesOver(config, clients))
+    )
   )
+
+/** @internal */
+export const layer = (options: Options) => {
+  const { httpClient, ...settings } = options
+  return Layer.provideMerge(
+    layerServicesWith(httpClient === undefined ? {} : { httpClient }),
+    GigaChatConfig.layerEnv(settings)
+  )
+}

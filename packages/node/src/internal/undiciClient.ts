@@ -11,106 +11,84 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 
 /**
- * An `HttpClient` that dispatches each request to undici with a handler of its own. The platform's client adds, per
- * request, a span, an `AbortController` registered in a `FinalizationRegistry`, a response wrapper, a fiber to
- * cache each body, and undici's `request` API a Node `Readable` for the body; profiling showed these cost more CPU
- * than the HTTP exchange itself. Here the response's bytes are collected by the handler and handed to whichever
- * read comes (text, bytes or a stream of the reads), and interrupting a request or a read aborts the exchange.
+ * An `HttpClient` built with the platform's `HttpClient.make`, which dispatches each request to undici with a handler
+ * of its own instead of undici's `request` API: the response's bytes, as the handler collects them, go to whichever
+ * read comes (text, bytes or a stream of the reads), with no Node `Readable` and no fiber per body. `pnpm bench --parts`
+ * measures what that buys. The request's abort signal (interruption, `HttpClient.withScope`) aborts the exchange.
  *
- * What is given up: no `http.client` span and no trace-context headers (GigaChat gets neither by default, see
- * `httpSpans`). A response whose body nobody reads pauses its socket once 64 KiB are waiting, and undici does not
- * time out a paused body: a response dropped unread (never pulled, or its reader interrupted right after the
- * headers) is aborted when it is garbage collected, as the platform's client does with its own.
+ * A response whose body nobody reads pauses its socket once 64 KiB are waiting; a response dropped unread is aborted
+ * when it is garbage collected, as the platform's client does with its own.
  *
  * @internal
  */
 export const make = (dispatcher: Undici.Dispatcher): HttpClient.HttpClient =>
-  HttpClient.makeWith(
-    (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => {
-      // The request comes as `Effect.succeed(request)`, an `Exit`, unless the client was given an effectful
-      // preprocessing step: then it is sent without a step of its own.
-      const exit = Exit.isExit(effect) ? effect as Exit.Exit<HttpClientRequest.HttpClientRequest> : undefined
-      return exit !== undefined && Exit.isSuccess(exit)
-        ? send(dispatcher, exit.value)
-        : Effect.flatMap(effect, (request) => send(dispatcher, request))
-    },
-    Effect.succeed
-  )
+  HttpClient.make((request, url, signal) => {
+    const body = request.body
+    switch (body._tag) {
+      case "Stream":
+        return Effect.flatMap(
+          NodeStream.toReadable(body.stream),
+          (readable) => exchange(dispatcher, request, url, readable, signal)
+        )
+      case "Empty":
+        return exchange(dispatcher, request, url, null, signal)
+      case "FormData":
+        return exchange(dispatcher, request, url, body.formData as DispatchBody, signal)
+      default:
+        return exchange(dispatcher, request, url, body.body as Uint8Array, signal)
+    }
+  })
 
 /** Bytes waiting for a reader beyond which the socket is paused (a stream's reader takes all of them at once). */
 const highWaterMark = 64 * 1024
 
 type DispatchBody = Exclude<Undici.Dispatcher.DispatchOptions["body"], undefined>
 
-const send = (
-  dispatcher: Undici.Dispatcher,
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-  const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
-  if (url._tag === "Left") {
-    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
-  }
-  const body = request.body
-  switch (body._tag) {
-    case "Stream":
-      return Effect.flatMap(
-        NodeStream.toReadable(body.stream),
-        (readable) => exchange(dispatcher, request, url.right, readable)
-      )
-    case "Empty":
-      return exchange(dispatcher, request, url.right, null)
-    case "FormData":
-      return exchange(dispatcher, request, url.right, body.formData as DispatchBody)
-    default:
-      return exchange(dispatcher, request, url.right, body.body as Uint8Array)
-  }
-}
-
 const exchange = (
   dispatcher: Undici.Dispatcher,
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
-  body: DispatchBody
+  body: DispatchBody,
+  signal: AbortSignal
 ) =>
   Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
     const handler = new Exchange(request, resume)
-    try {
-      dispatcher.dispatch({
-        method: request.method as Undici.Dispatcher.HttpMethod,
-        origin: url.origin,
-        path: url.pathname + url.search,
-        headers: request.headers,
-        body
-      }, handler)
-    } catch (cause) {
-      handler.onResponseError(undefined, cause)
+    if (signal.aborted) {
+      handler.onAbortSignal(signal.reason)
+    } else {
+      signal.addEventListener("abort", () => handler.onAbortSignal(signal.reason), { once: true })
+      try {
+        dispatcher.dispatch({
+          method: request.method as Undici.Dispatcher.HttpMethod,
+          origin: url.origin,
+          path: url.pathname + url.search,
+          headers: request.headers,
+          body
+        }, handler)
+      } catch (cause) {
+        handler.onResponseError(undefined, cause)
+      }
     }
     return Effect.sync(() => handler.abort())
   })
 
 const empty = new Uint8Array(0)
 
-/**
- * The platform's `Headers` from undici's, as `Headers.fromInput` makes them (names in lower case, a repeated header's
- * values joined) without its intermediate arrays.
- */
+/** The platform's `Headers` from undici's, as `Headers.fromInput` makes them, without its intermediate arrays. */
 const headersOf = (raw: Record<string, string | Array<string> | undefined>): Headers.Headers => {
-  const out: Record<string, string> = Object.create(headersProto)
+  const out: Record<string, string> = {}
   for (const name in raw) {
     const value = raw[name]
     if (typeof value === "string") out[name.toLowerCase()] = value
     else if (value !== undefined) out[name.toLowerCase()] = value.join(", ")
   }
-  return out as Headers.Headers
+  return Headers.unsafeFromRecord(out)
 }
-
-const headersProto: object = Object.getPrototypeOf(Headers.empty)
 
 // Removes a BOM, as the platform's `text` does; invalid bytes become U+FFFD.
 const utf8 = new TextDecoder()
@@ -198,6 +176,19 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     }
   }
 
+  /**
+   * The request's signal fired (its scope closed, e.g. at a deadline): the caller waiting for the headers fails now,
+   * even while the request waits for a pooled connection, and the exchange is aborted.
+   */
+  onAbortSignal(reason: unknown): void {
+    const resume = this.resumeHeaders
+    this.resumeHeaders = undefined
+    resume?.(
+      Effect.fail(new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause: reason }))
+    )
+    this.abort()
+  }
+
   /** Ends the exchange: before the headers, the request; after them, the rest of the body. */
   abort(): void {
     this.resumeHeaders = undefined
@@ -224,11 +215,8 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
   }
 
   /**
-   * Waits until more bytes, the end or a failure arrive. It has no canceler: an `Effect.async` with one is wrapped in
-   * an interruption handler, which cost a token stream 9 of its 36 effects per read (`test/CallSteps.test.ts`).
-   * Whoever waits aborts the exchange when it is interrupted instead, once: `readAll` and the stream (its
-   * `Channel.ensuring`). A waker left behind by an interruption is dropped at the next `notify`, and resuming a wait
-   * that was interrupted does nothing.
+   * Waits until more bytes, the end or a failure arrive. No canceler, since one costs an interruption handler per read:
+   * whoever waits aborts the exchange when interrupted (`readAll`, the stream's `Channel.ensuring`).
    */
   readonly changed: Effect.Effect<void> = Effect.async<void>((resume) => {
     if (this.chunks.length > 0 || this.done || this.failure !== undefined) return resume(Effect.void)
@@ -274,7 +262,12 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
   }
 }
 
-class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+/**
+ * A response of {@link make}.
+ *
+ * @internal
+ */
+export class UndiciResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
 

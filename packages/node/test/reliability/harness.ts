@@ -4,7 +4,7 @@
  * and small servers on 127.0.0.1 for the faults the emulator cannot produce (resets, stalls, raw bytes).
  */
 import { GigaChat, GigaChatConfig, GigaChatError } from "@effect-gigachat/core"
-import type { NodeGigaChatEmulator } from "@effect-gigachat/node"
+import type { NodeGigaChatEmulator } from "@effect-gigachat/emulator"
 import { NodeGigaChat } from "@effect-gigachat/node"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as Undici from "@effect/platform-node/Undici"
@@ -18,6 +18,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
+import * as Https from "node:https"
 import * as Net from "node:net"
 import * as Util from "node:util"
 
@@ -372,9 +373,10 @@ const localServer = (
   port: number,
   counters: { connections: number; requests: number },
   sockets: Set<Net.Socket>,
-  timers: Set<NodeJS.Timeout>
+  timers: Set<NodeJS.Timeout>,
+  scheme: "http" | "https" = "http"
 ): LocalServer => {
-  const url = `http://127.0.0.1:${port}`
+  const url = `${scheme}://127.0.0.1:${port}`
   return {
     url,
     baseUrl: `${url}/api/v1`,
@@ -400,30 +402,32 @@ const track = (server: Net.Server, sockets: Set<Net.Socket>, counters: { connect
   })
 
 /**
- * A node:http server on 127.0.0.1 (free port) for the test's scope. The handler gets each request with its body
- * read; it may answer in any broken way it likes.
+ * A node:http server on 127.0.0.1 (free port) for the test's scope, or node:https with `tls`. The handler gets each
+ * request with its body read; it may answer in any broken way it likes.
  */
 export const httpServer = (
-  handler: (request: Http.IncomingMessage, body: Buffer, response: Http.ServerResponse, server: LocalServer) => void
+  handler: (request: Http.IncomingMessage, body: Buffer, response: Http.ServerResponse, server: LocalServer) => void,
+  options: { readonly tls?: Https.ServerOptions } = {}
 ): Effect.Effect<LocalServer, never, Scope.Scope> =>
   Effect.gen(function*() {
     const sockets = new Set<Net.Socket>()
     const timers = new Set<NodeJS.Timeout>()
     const counters = { connections: 0, requests: 0 }
     const self: { current?: LocalServer } = {}
-    const server = Http.createServer((request, response) => {
+    const listener = (request: Http.IncomingMessage, response: Http.ServerResponse) => {
       const parts: Array<Buffer> = []
       request.on("data", (part: Buffer) => parts.push(part))
       request.on("end", () => {
         counters.requests++
         handler(request, Buffer.concat(parts), response, self.current!)
       })
-    })
+    }
+    const server = options.tls === undefined ? Http.createServer(listener) : Https.createServer(options.tls, listener)
     // Keep-alive sockets must not outlive the test through the server's idle timeout.
     server.keepAliveTimeout = 500
     track(server, sockets, counters)
     const port = yield* listen(server, sockets, timers)
-    self.current = localServer(port, counters, sockets, timers)
+    self.current = localServer(port, counters, sockets, timers, options.tls === undefined ? "http" : "https")
     return self.current
   })
 

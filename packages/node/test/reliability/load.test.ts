@@ -5,8 +5,9 @@
  * streams interrupted at random points leave no open connection either.
  */
 import { GigaChat } from "@effect-gigachat/core"
-import type { GigaChatEmulator, GigaChatError } from "@effect-gigachat/core"
-import { NodeGigaChatEmulator } from "@effect-gigachat/node"
+import type { GigaChatError } from "@effect-gigachat/core"
+import type { GigaChatEmulator } from "@effect-gigachat/emulator"
+import { NodeGigaChatEmulator } from "@effect-gigachat/emulator"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"

@@ -1,4 +1,4 @@
-import { GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -14,14 +14,13 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as YAML from "yaml"
-import { fixturePath } from "./utils/cassette.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures: the real server's answers recorded by the Python SDK
 // ---------------------------------------------------------------------------------------------------------------
 
-// shared/fixtures beside the repository, as test/utils/cassette.ts resolves it (the same in CI).
-const fixturesDir = fileURLToPath(fixturePath(""))
+// The core package's recorded fixtures (packages/core/test/fixtures), relative to this file.
+const fixturesDir = fileURLToPath(new URL("../../core/test/fixtures/", import.meta.url))
 
 interface Interaction {
   readonly request: { readonly body: string | null; readonly method: string; readonly uri: string }

@@ -4,10 +4,10 @@
  *
  * @since 0.1.0
  */
-import { GigaChatEmulator } from "@effect-gigachat/core"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as GigaChatEmulator from "../GigaChatEmulator.js"
 import * as NodeGigaChatEmulator from "../NodeGigaChatEmulator.js"
 
 const portArgument = (argv: ReadonlyArray<string>): string | undefined => {

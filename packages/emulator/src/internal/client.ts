@@ -7,7 +7,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type * as GigaChatEmulator from "../../GigaChatEmulator.js"
+import type * as GigaChatEmulator from "../GigaChatEmulator.js"
 
 /** The client request as a web `Request`, so the app sees exactly what a server would parse from the wire. */
 const toWebRequest = (
@@ -41,6 +41,14 @@ const toWebRequest = (
   }
 }
 
+/** The response with a body that fails when the request's signal aborts (a timeout), as a socket's would. */
+const abortable = (response: Response, signal: AbortSignal): Response =>
+  response.body === null ? response : new Response(response.body.pipeThrough(new TransformStream(), { signal }), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers
+  })
+
 /** @internal */
 export const make = (emulator: GigaChatEmulator.Service): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
@@ -53,6 +61,6 @@ export const make = (emulator: GigaChatEmulator.Service): HttpClient.HttpClient 
       )
       // The body stream runs in the caller's runtime: its clock, and its interruption when the caller cancels it.
       const runtime = yield* Effect.runtime<never>()
-      return HttpClientResponse.fromWeb(request, HttpServerResponse.toWeb(response, { runtime }))
+      return HttpClientResponse.fromWeb(request, abortable(HttpServerResponse.toWeb(response, { runtime }), signal))
     })
   )

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { NodeGigaChatEmulator } from "@effect-gigachat/node"
+ * import { NodeGigaChatEmulator } from "@effect-gigachat/emulator"
  * import * as Effect from "effect/Effect"
  *
  * const program = Effect.gen(function*() {
@@ -19,8 +19,11 @@
  *
  * @since 0.1.0
  */
-import type { Auth, GigaChat, HttpTransport } from "@effect-gigachat/core"
-import { GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
+import type * as Auth from "@effect-gigachat/core/Auth"
+import type * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as GigaChatConfig from "@effect-gigachat/core/GigaChatConfig"
+import type * as HttpTransport from "@effect-gigachat/core/HttpTransport"
+import * as NodeGigaChat from "@effect-gigachat/node/NodeGigaChat"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
@@ -32,7 +35,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import * as NodeGigaChat from "./NodeGigaChat.js"
+import * as GigaChatEmulator from "./GigaChatEmulator.js"
 
 /**
  * The only interface the emulator binds to.
@@ -76,7 +79,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class NodeGigaChatEmulator extends Context.Tag("@effect-gigachat/node/NodeGigaChatEmulator")<
+export class NodeGigaChatEmulator extends Context.Tag("@effect-gigachat/emulator/NodeGigaChatEmulator")<
   NodeGigaChatEmulator,
   Service
 >() {}

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import type * as GigaChatEmulator from "../../GigaChatEmulator.js"
+import type * as GigaChatEmulator from "../GigaChatEmulator.js"
 import * as Chat from "./chat.js"
 import * as Data from "./data.js"
 import * as Faults from "./faults.js"
@@ -57,7 +57,7 @@ interface RequestInfo {
   readonly clientId: string | undefined
 }
 
-class CurrentRequest extends Context.Tag("@effect-gigachat/core/GigaChatEmulator/CurrentRequest")<
+class CurrentRequest extends Context.Tag("@effect-gigachat/emulator/GigaChatEmulator/CurrentRequest")<
   CurrentRequest,
   RequestInfo
 >() {}

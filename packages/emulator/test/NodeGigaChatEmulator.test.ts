@@ -1,5 +1,4 @@
-import { GigaChatEmulator } from "@effect-gigachat/core"
-import { NodeGigaChatEmulator } from "@effect-gigachat/node"
+import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"

@@ -10,11 +10,11 @@
  * visible to requests with the same one (403 otherwise), as on the real server.
  *
  * Use it in-process with {@link layerHttpClient} (an `HttpClient` that calls the app directly, no sockets), or over
- * a real socket with `NodeGigaChatEmulator` from `@effect-gigachat/node`.
+ * a real socket with `NodeGigaChatEmulator` (this package, Node.js).
  *
  * @example
  * ```ts
- * import { GigaChatEmulator } from "@effect-gigachat/core"
+ * import { GigaChatEmulator } from "@effect-gigachat/emulator"
  * import * as HttpClient from "@effect/platform/HttpClient"
  * import * as Effect from "effect/Effect"
  *
@@ -31,6 +31,10 @@
  *
  * @since 0.1.0
  */
+import type * as Auth from "@effect-gigachat/core/Auth"
+import * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as GigaChatConfig from "@effect-gigachat/core/GigaChatConfig"
+import type * as HttpTransport from "@effect-gigachat/core/HttpTransport"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -39,12 +43,8 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
-import type * as Auth from "./Auth.js"
-import * as GigaChat from "./GigaChat.js"
-import * as GigaChatConfig from "./GigaChatConfig.js"
-import type * as HttpTransport from "./HttpTransport.js"
-import * as internalClient from "./internal/emulator/client.js"
-import * as internalServer from "./internal/emulator/server.js"
+import * as internalClient from "./internal/client.js"
+import * as internalServer from "./internal/server.js"
 
 /**
  * The origin the in-process client answers for. Any host works in-process; nothing goes over the network.
@@ -204,7 +204,7 @@ export interface Options {
   /** How many requests the log keeps (the oldest are dropped); 10 000 by default. */
   readonly requestLogLimit?: number | undefined
   /**
-   * How the server ends a connection abruptly (`dropAfterChunks`). The socket layer of `@effect-gigachat/node` sets
+   * How the server ends a connection abruptly (`dropAfterChunks`). The socket layer (`NodeGigaChatEmulator`) sets
    * it; without it the response body stream fails instead.
    */
   readonly abortConnection?: ((request: HttpServerRequest.HttpServerRequest) => Effect.Effect<void>) | undefined
@@ -243,7 +243,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class GigaChatEmulator extends Context.Tag("@effect-gigachat/core/GigaChatEmulator")<
+export class GigaChatEmulator extends Context.Tag("@effect-gigachat/emulator/GigaChatEmulator")<
   GigaChatEmulator,
   Service
 >() {}
@@ -315,7 +315,8 @@ export const clientOptions = (
  *
  * @example
  * ```ts
- * import { GigaChat, GigaChatEmulator } from "@effect-gigachat/core"
+ * import { GigaChat } from "@effect-gigachat/core"
+ * import { GigaChatEmulator } from "@effect-gigachat/emulator"
  * import * as Effect from "effect/Effect"
  *
  * const answer = GigaChat.chat("Hello").pipe(Effect.provide(GigaChatEmulator.layer()))

@@ -1,4 +1,7 @@
-import { GigaChat, GigaChatConfig, GigaChatEmulator } from "@effect-gigachat/core"
+import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
+import * as Completions from "@effect-gigachat/core/Completions"
+import * as Tool from "@effect-gigachat/core/Tool"
+import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -78,4 +81,51 @@ describe("GigaChatEmulator with the SDK", () => {
       yield* gc.getBalance()
       assert.strictEqual(yield* emulator.oauthRequests, 2)
     }).pipe(Effect.provide(sdkOverEmulator)))
+
+  it.effect("v2 tool loop: a function named in the prompt is called, then the result is described", () =>
+    Effect.gen(function*() {
+      const getOrderStatus = yield* Tool.make("get_order_status", {
+        description: "Delivery status of an order.",
+        parameters: Schema.Struct({ order_id: Schema.String }),
+        success: Schema.Struct({ status: Schema.String })
+      })
+      const ids: Array<string> = []
+      const run = yield* GigaChat.completionsRunTools("Call get_order_status for order A-1024.", {
+        tools: [getOrderStatus],
+        handlers: {
+          get_order_status: ({ order_id }) => Effect.sync(() => (ids.push(order_id), { status: "packed" }))
+        }
+      }).pipe(Effect.provide(sdkOverEmulator))
+      assert.deepStrictEqual(ids, ["A-1024"])
+      assert.strictEqual(run.steps, 2)
+      assert.include(Completions.text(run.response), "packed")
+    }))
+
+  it.effect("v1 tool loop: the function is called, then its result is described", () =>
+    Effect.gen(function*() {
+      const weather = yield* Tool.make("get_weather", {
+        description: "Weather in a city.",
+        parameters: Schema.Struct({ city: Schema.String })
+      })
+      const run = yield* GigaChat.chatRunTools("Use get_weather for Moscow.", {
+        tools: [weather],
+        handlers: { get_weather: ({ city }) => Effect.succeed({ city, temperature: 21 }) }
+      }).pipe(Effect.provide(sdkOverEmulator))
+      assert.strictEqual(run.steps, 2)
+      assert.include(run.response.choices[0]?.message.content, "21")
+    }))
+})
+
+describe("GigaChatEmulator.layer", () => {
+  it.effect("gives GigaChat backed by the in-process emulator, with its fault knobs", () =>
+    Effect.gen(function*() {
+      const answer = yield* GigaChat.chat("ping")
+      assert.include(answer.choices[0]!.message.content, "ping")
+      const emulator = yield* GigaChatEmulator.GigaChatEmulator
+      yield* emulator.addFault({ route: "GET /api/v1/balance", times: 1, status: 503 })
+      const error = yield* Effect.flip(Effect.flatMap(GigaChat.GigaChat, (gc) => gc.getBalance()))
+      assert.strictEqual(error._tag, "ServerError")
+      const balance = yield* Effect.flatMap(GigaChat.GigaChat, (gc) => gc.getBalance())
+      assert.isAbove(balance.balance.length, 0)
+    }).pipe(Effect.provide(GigaChatEmulator.layer())))
 })

@@ -1,7 +1,7 @@
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type * as GigaChatEmulator from "../../GigaChatEmulator.js"
+import type * as GigaChatEmulator from "../GigaChatEmulator.js"
 
 /**
  * A fault with its remaining uses.
