@@ -5,6 +5,7 @@ import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -128,4 +129,19 @@ describe("GigaChatEmulator.layer", () => {
       const balance = yield* Effect.flatMap(GigaChat.GigaChat, (gc) => gc.getBalance())
       assert.isAbove(balance.balance.length, 0)
     }).pipe(Effect.provide(GigaChatEmulator.layer())))
+
+  it.effect("the timeout aborts an in-process stream whose events stop coming, and a late answer", () =>
+    Effect.gen(function*() {
+      const emulator = yield* GigaChatEmulator.GigaChatEmulator
+      yield* emulator.addFault({ route: "POST /api/v1/chat/completions", times: 1, chunkDelay: "1 minute" })
+      const stalled = yield* Effect.fork(Stream.runCollect(GigaChat.stream("count to three")))
+      yield* TestClock.adjust("11 seconds")
+      const streamError = yield* Effect.flip(Fiber.join(stalled))
+      assert.strictEqual(streamError._tag, "TimeoutError")
+      yield* emulator.addFault({ route: "POST /api/v1/chat/completions", times: 1, latency: "1 minute" })
+      const late = yield* Effect.fork(GigaChat.chat("ping"))
+      yield* TestClock.adjust("11 seconds")
+      const chatError = yield* Effect.flip(Fiber.join(late))
+      assert.strictEqual(chatError._tag, "TimeoutError")
+    }).pipe(Effect.provide(GigaChatEmulator.layer({}, { timeout: "10 seconds" }))))
 })

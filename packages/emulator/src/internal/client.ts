@@ -41,6 +41,16 @@ const toWebRequest = (
   }
 }
 
+/** Fails when the request's signal aborts (a timeout), as a connection closed by the client would end the exchange. */
+const aborted = (request: HttpClientRequest.HttpClientRequest, signal: AbortSignal) =>
+  Effect.async<never, HttpClientError.RequestError>((resume) => {
+    const onAbort = () =>
+      resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener("abort", onAbort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+  })
+
 /** The response with a body that fails when the request's signal aborts (a timeout), as a socket's would. */
 const abortable = (response: Response, signal: AbortSignal): Response =>
   response.body === null ? response : new Response(response.body.pipeThrough(new TransformStream(), { signal }), {
@@ -54,10 +64,9 @@ export const make = (emulator: GigaChatEmulator.Service): HttpClient.HttpClient 
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const webRequest = yield* toWebRequest(request, url, signal)
-      const response = yield* Effect.provideService(
-        emulator.app,
-        HttpServerRequest.HttpServerRequest,
-        HttpServerRequest.fromWeb(webRequest)
+      const response = yield* Effect.raceFirst(
+        Effect.provideService(emulator.app, HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(webRequest)),
+        aborted(request, signal)
       )
       // The body stream runs in the caller's runtime: its clock, and its interruption when the caller cancels it.
       const runtime = yield* Effect.runtime<never>()
