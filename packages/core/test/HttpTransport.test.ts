@@ -1,14 +1,19 @@
 import type { GigaChatConfig } from "@effect-gigachat/core"
-import { GigaChat, RequestContext } from "@effect-gigachat/core"
+import { GigaChat, HttpTransport, RequestContext } from "@effect-gigachat/core"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import { loadCassette } from "./utils/cassette.js"
 import type { Handler } from "./utils/mockHttp.js"
-import { credentials, json, mockServices } from "./utils/mockHttp.js"
+import { credentials, json, mockServices, sse } from "./utils/mockHttp.js"
 
 const completion = {
   choices: [{ message: { role: "assistant", content: "Hi!" }, index: 0, finish_reason: "stop" }],
@@ -21,6 +26,29 @@ const completion = {
 const setup = (api: Handler, options: GigaChatConfig.Options = {}) => mockServices(api, { credentials, ...options })
 
 describe("HttpTransport", () => {
+  it.effect("events: the raw events of a stream with their x-headers, and an error object in place of one fails it", () => {
+    let calls = 0
+    const { api, layer } = setup(() =>
+      ++calls === 1
+        ? sse(["event: ping\ndata: {\"a\":1}\n\n", "data: not json\n\n"], { headers: { "x-request-id": "ev-1" } })
+        : sse(["data: {\"a\":2}\n\n", "data: {\"status\":503,\"message\":\"busy\"}\n\n"])
+    )
+    return Effect.gen(function*() {
+      const transport = yield* HttpTransport.HttpTransport
+      const events = yield* Stream.runCollect(transport.events(HttpClientRequest.post("/stream")))
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(events).map((event) => [event.event, event.data, event.xHeaders["x-request-id"]]),
+        [["ping", "{\"a\":1}", "ev-1"], [undefined, "not json", "ev-1"]]
+      )
+      assert.strictEqual(api()[0]!.headers["accept"], "text/event-stream")
+      assert.strictEqual(api()[0]!.url, "https://gigachat.test/api/v1/stream")
+      const failed = yield* transport.events(HttpClientRequest.post("/stream")).pipe(Stream.either, Stream.runCollect)
+      const [first, second] = Chunk.toReadonlyArray(failed)
+      assert.strictEqual(Either.getOrThrow(first!).data, "{\"a\":2}")
+      assert.strictEqual(Option.getOrThrow(Either.getLeft(second!))._tag, "ServerError")
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("sends the chat request with the expected URL, headers and body", () => {
     const { api, layer } = setup(() => json(completion, { headers: { "x-request-id": "rid-1" } }))
     return Effect.gen(function*() {

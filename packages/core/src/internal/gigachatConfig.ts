@@ -188,10 +188,11 @@ export const resolveUrl = (baseUrl: string, path: string): string => {
  *
  * @internal
  */
-export const configureClient = (client: HttpClient.HttpClient, config: Service): HttpClient.HttpClient => {
-  const quiet = HttpClient.withTracerPropagation(client, false)
-  return config.httpSpans ? quiet : HttpClient.withTracerDisabledWhen(quiet, () => true)
-}
+export const configureClient = (client: HttpClient.HttpClient, config: Service): HttpClient.HttpClient =>
+  // Trace context is only sent from inside an `http.client` span: without spans there is nothing to turn off.
+  config.httpSpans
+    ? HttpClient.withTracerPropagation(client, false)
+    : HttpClient.withTracerDisabledWhen(client, () => true)
 
 /**
  * `layerConfig`'s argument read: a `Config` of the options, or fields each a `Config` or a value (read over

@@ -451,15 +451,10 @@ const parseEvent = (
   return failed === undefined ? Either.right(json) : Either.left(failed)
 }
 
-/** An error object sent as an event in place of a chunk, or undefined. */
+/** An error object sent as an event in place of a chunk, or undefined (an event that is not JSON is not one). */
 const inBandFailure = (event: Sse.Event, method: string, url: string): GigaChatError.GigaChatError | undefined => {
-  let json: unknown
-  try {
-    json = JSON.parse(event.data)
-  } catch {
-    return undefined
-  }
-  return streamFailure(json, event.data, method, url)
+  const parsed = parseEvent(event, method, url)
+  return Either.isLeft(parsed) && parsed.left._tag !== "DecodeError" ? parsed.left : undefined
 }
 
 const decodeJson = <A>(
