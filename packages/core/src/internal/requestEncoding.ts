@@ -6,7 +6,9 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import * as GigaChatError from "../GigaChatError.js"
+import * as TypeGuard from "./typeGuard.js"
 
 const expectedActual = /^Expected (.*), actual (.*)$/s
 
@@ -131,11 +133,30 @@ export const jsonBodyEither = (
 export const encodeJsonBodyEither = <A, I>(
   schema: Schema.Schema<A, I>,
   value: unknown
-): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> =>
-  Either.flatMap(
+): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
+  const check = requestCheck(schema)
+  if (check !== undefined && check(value)) return jsonBodyEither(value)
+  return Either.flatMap(
     Either.mapLeft(
       Schema.encodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(value),
       (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
     ),
     jsonBodyEither
   )
+}
+
+const requestChecks = new WeakMap<Schema.Schema.Any, ((u: unknown) => boolean) | undefined>()
+
+/**
+ * For a request Schema that encodes every value to itself (no transformation anywhere: its encoded side is its type),
+ * the compiled check of its type: a value that passes it is its own encoding, and only one that fails is encoded, for
+ * the error's message.
+ */
+const requestCheck = <A, I>(schema: Schema.Schema<A, I>): ((u: unknown) => boolean) | undefined => {
+  if (requestChecks.has(schema)) return requestChecks.get(schema)
+  const check = AST.encodedAST(schema.ast) === AST.typeAST(schema.ast)
+    ? TypeGuard.make(schema, { onExcessProperty: "error" })
+    : undefined
+  requestChecks.set(schema, check)
+  return check
+}
