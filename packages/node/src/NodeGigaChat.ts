@@ -65,7 +65,7 @@ export const tlsOptions: (config: GigaChatConfig.Service) => Effect.Effect<TlsOp
  * settings, pool and backstop timeouts). Both are built on the platform's `HttpClient.make` and pass the same
  * conformance tests. `httpSpans: true` uses the platform's client.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface ClientOptions {
@@ -76,7 +76,7 @@ export interface ClientOptions {
 /**
  * The options of {@link layer}: the settings (`GigaChatConfig.Options`) and the choice of client.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface Options extends GigaChatConfig.Options, ClientOptions {}
@@ -85,7 +85,7 @@ export interface Options extends GigaChatConfig.Options, ClientOptions {}
  * The two clients of a GigaChat on Node, each over an undici agent of its own, so that a token fetch never waits
  * behind API calls for a pooled connection.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
 export interface HttpClients {
@@ -117,7 +117,7 @@ export const makeDispatcher: (
  * The OAuth server's undici agent: the CA bundle and verification setting of {@link makeDispatcher}, without the
  * client certificate and without the connection limit.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constructors
  */
 export const makeOAuthDispatcher: (
@@ -129,7 +129,7 @@ export const makeOAuthDispatcher: (
  * closes. Each is the package's own client over undici's dispatcher, or with `httpClient: "platform"` (or
  * `httpSpans`) the platform's `NodeHttpClient.makeUndici` over the same agent.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constructors
  */
 export const makeHttpClients: (
@@ -159,7 +159,7 @@ export const layerHttpClient: Layer.Layer<
  * Auth.layer.pipe(Layer.provide(NodeGigaChat.layerOAuthClient))
  * ```
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
 export const layerOAuthClient: Layer.Layer<
@@ -205,7 +205,7 @@ export const layerServices: Layer.Layer<
 /**
  * {@link layerServices} with the choice of client, e.g. `layerServicesWith({ httpClient: "platform" })`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category layers
  */
 export const layerServicesWith: (

@@ -149,19 +149,22 @@ export const make = Effect.gen(function*() {
   const withToken = <A>(
     call: (token: Option.Option<AccessToken.AccessToken>) => Effect.Effect<A, GigaChatError.GigaChatError>
   ): Effect.Effect<A, GigaChatError.GigaChatError> =>
-    Effect.clockWith((clock) => {
-      // Was there a usable token before this call? Only then does a 401 earn a second try (reference §2.5).
-      const before = current
-      const reused = canFetch && Option.isSome(before) &&
-        usable(before.value, clock.unsafeCurrentTimeMillis(), bufferMillis)
-      return Effect.flatMap(token, (first) =>
-        reused && Option.isSome(first) && first.value === before.value
-          ? Effect.catchIf(
-            call(first),
+    Effect.flatMap(RequestContext.get, (context) => {
+      // A caller's own Authorization replaces the SDK's token: nothing is fetched.
+      if (RequestContext.hasAuthorization(context)) return call(Option.none())
+      if (!canFetch) return call(current)
+      return Effect.clockWith((clock) => {
+        // A token usable before this call earns a second try on a 401 (reference §2.5); one fetched for it does not.
+        const before = current
+        if (Option.isSome(before) && usable(before.value, clock.unsafeCurrentTimeMillis(), bufferMillis)) {
+          return Effect.catchIf(
+            call(before),
             (error) => error._tag === "AuthenticationError",
-            () => Effect.zipRight(invalidate(first.value), Effect.flatMap(token, call))
+            () => Effect.zipRight(invalidate(before.value), Effect.flatMap(cached, call))
           )
-          : call(first))
+        }
+        return Effect.flatMap(refreshOrWait, call)
+      })
     })
 
   return { token, withToken } satisfies Auth.Service

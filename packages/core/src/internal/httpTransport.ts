@@ -101,23 +101,21 @@ export const make = Effect.gen(function*() {
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
 
-  // One configured client: its URL resolved against the base URL, the SDK's `User-Agent` and `Accept`, no trace
-  // context to the API, the request context's headers (which win over the SDK's token, as a caller's own
-  // Authorization must), and each request tied to a scope the deadlines can close.
+  // One configured client: no trace context to the API; the URL resolved against the base URL, the SDK's
+  // `User-Agent` and `Accept`, then the request context's headers (which win over the SDK's token, as a caller's own
+  // Authorization must); each request tied to a scope the deadlines can close.
   const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config).pipe(
-    HttpClient.mapRequest((request) => {
-      const prepared = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)).pipe(
-        HttpClientRequest.setHeader("user-agent", GigaChatConfig.userAgent)
-      )
-      return request.headers["accept"] === undefined
-        ? HttpClientRequest.setHeader(prepared, "accept", "application/json")
-        : prepared
-    }),
     HttpClient.mapRequestEffect((request) =>
       Effect.map(RequestContext.get, (context) => {
+        let prepared = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)).pipe(
+          HttpClientRequest.setHeader("user-agent", GigaChatConfig.userAgent)
+        )
+        if (request.headers["accept"] === undefined) {
+          prepared = HttpClientRequest.setHeader(prepared, "accept", "application/json")
+        }
         const headers = RequestContext.toHeaders(context)
-        for (const name in headers) request = HttpClientRequest.setHeader(request, name, headers[name]!)
-        return request
+        for (const name in headers) prepared = HttpClientRequest.setHeader(prepared, name, headers[name]!)
+        return prepared
       })
     ),
     HttpClient.withScope
