@@ -87,6 +87,14 @@ class AfterFirstEvent {
 // the transport
 // -----------------------------------------------------------------------------------------------------------------
 
+type StreamSpan = NonNullable<HttpTransport.StreamOptions["span"]>
+
+const makeSpan = (span: StreamSpan) =>
+  Effect.makeSpanScoped(span.name, {
+    captureStackTrace: false,
+    ...(span.attributes !== undefined ? { attributes: span.attributes } : {})
+  })
+
 type Read<A> = (
   response: HttpClientResponse.HttpClientResponse,
   deadline: Deadline
@@ -216,7 +224,7 @@ export const make = Effect.gen(function*() {
   const openStream = <A>(
     request: HttpClientRequest.HttpClientRequest,
     decode: (event: Sse.Event, xHeaders: XHeaders.XHeaders) => Either.Either<A, GigaChatError.GigaChatError>,
-    span: Tracer.Span | undefined
+    span: Tracer.Span | StreamSpan | undefined
   ): Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent> => {
     const open = Effect.flatMap(
       Effect.scope,
@@ -232,24 +240,32 @@ export const make = Effect.gen(function*() {
           })
         )
     )
-    return Stream.unwrapScoped(span === undefined ? open : Effect.withParentSpan(open, span))
+    // The span, when it is made here, is made in the step that opens the stream and ended with it. It is the parent
+    // of what opens the stream (the token, the request); the reads do not run in it, as they would under
+    // `Stream.withSpan`, which costs on every read.
+    return Stream.unwrapScoped(
+      span === undefined
+        ? open
+        : "_tag" in span
+        ? Effect.withParentSpan(open, span)
+        : Effect.flatMap(makeSpan(span), (made) => Effect.withParentSpan(open, made))
+    )
   }
 
-  // The stream in its span, when one is asked for: made once, ended with the stream, and the parent of what opens it
-  // (the token, the request). The reads do not run in it: a span provided to a whole stream costs on every read.
-  const inSpan = <A>(
+  // With retries one span covers every attempt; without, the one attempt makes it in the step that opens it (each
+  // `Stream.unwrapScoped` a stream is nested in costs a step on every read).
+  const spanned = <A>(
     options: HttpTransport.StreamOptions | undefined,
-    stream: (span: Tracer.Span | undefined) => Stream.Stream<A, GigaChatError.GigaChatError>
-  ): Stream.Stream<A, GigaChatError.GigaChatError> =>
-    options?.span === undefined ? stream(undefined) : Stream.unwrapScoped(
-      Effect.map(
-        Effect.makeSpanScoped(options.span.name, {
-          captureStackTrace: false,
-          ...(options.span.attributes !== undefined ? { attributes: options.span.attributes } : {})
-        }),
-        stream
-      )
-    )
+    attempt: (
+      span: Tracer.Span | StreamSpan | undefined
+    ) => Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>
+  ): Stream.Stream<A, GigaChatError.GigaChatError> => {
+    if (!retries) return attempt(options?.span) as Stream.Stream<A, GigaChatError.GigaChatError>
+    const span = options?.span
+    return span === undefined
+      ? retriedStream(attempt(undefined))
+      : Stream.unwrapScoped(Effect.map(makeSpan(span), (made) => retriedStream(attempt(made))))
+  }
 
   const openEvents = <A>(
     response: HttpClientResponse.HttpClientResponse,
@@ -314,32 +330,30 @@ export const make = Effect.gen(function*() {
     const prepared = streamRequest(request)
     const method = prepared.method
     const url = GigaChatConfig.resolveUrl(config.baseUrl, prepared.url)
-    return inSpan(options, (span) =>
-      retriedStream(
-        openStream(
-          prepared,
-          (event, xHeaders) =>
-            Either.flatMap(
-              parseEvent(event, method, url),
-              (json) =>
-                Either.match(decode(prepareJson === undefined ? json : prepareJson(json, event)), {
-                  onLeft: (error) => Either.left(mismatch("a stream event", error, event.data, method, url)),
-                  onRight: (chunk) => {
-                    // The chunk is the decoder's own new value and nobody has seen it yet: `xHeaders` is set in place.
-                    ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
-                    return Either.right(chunk as XHeaders.WithXHeaders<A>)
-                  }
-                })
-            ),
-          span
-        )
+    return spanned(options, (span) =>
+      openStream(
+        prepared,
+        (event, xHeaders) =>
+          Either.flatMap(
+            parseEvent(event, method, url),
+            (json) =>
+              Either.match(decode(prepareJson === undefined ? json : prepareJson(json, event)), {
+                onLeft: (error) => Either.left(mismatch("a stream event", error, event.data, method, url)),
+                onRight: (chunk) => {
+                  // The chunk is the decoder's own new value and nobody has seen it yet: `xHeaders` is set in place.
+                  ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
+                  return Either.right(chunk as XHeaders.WithXHeaders<A>)
+                }
+              })
+          ),
+        span
       ))
   }
 
   const events = (request: HttpClientRequest.HttpClientRequest, options?: HttpTransport.StreamOptions) => {
     const prepared = streamRequest(request)
-    return inSpan(options, (span) =>
-      retriedStream(openStream(prepared, (event, xHeaders): Either.Either<
+    return spanned(options, (span) =>
+      openStream(prepared, (event, xHeaders): Either.Either<
         HttpTransport.Event,
         GigaChatError.GigaChatError
       > => {
@@ -347,7 +361,7 @@ export const make = Effect.gen(function*() {
         return failed === undefined
           ? Either.right({ event: event.event, data: event.data, xHeaders })
           : Either.left(failed)
-      }, span)))
+      }, span))
   }
 
   return { text, json, bytes, stream, events } satisfies HttpTransport.Service
