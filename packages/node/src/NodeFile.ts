@@ -21,10 +21,11 @@
  *
  * @since 0.1.0
  */
-import type { XHeaders } from "@effect-gigachat/core"
-import { Files } from "@effect-gigachat/core"
-import { GigaChat, GigaChatError } from "@effect-gigachat/core"
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+// The modules themselves, not the core index, and the file system only when a file is read: start-up time.
+import * as Files from "@effect-gigachat/core/Files"
+import * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as GigaChatError from "@effect-gigachat/core/GigaChatError"
+import type * as XHeaders from "@effect-gigachat/core/XHeaders"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as path from "node:path"
@@ -82,7 +83,11 @@ export const fromPath = (
         cause: error
       })
     ),
-    Effect.provide(NodeFileSystem.layer)
+    (read) =>
+      Effect.flatMap(
+        Effect.promise(() => import("@effect/platform-node/NodeFileSystem")),
+        (NodeFileSystem) => Effect.provide(read, NodeFileSystem.layer)
+      )
   )
 
 /**
