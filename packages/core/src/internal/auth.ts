@@ -121,21 +121,6 @@ export const make = Effect.gen(function*() {
         }))
     )
 
-  // A usable token, the usual case, is answered in one step; only a missing or expiring one needs the mask.
-  const cached: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect.clockWith(
-    (clock) =>
-      Option.isSome(current) && usable(current.value, clock.unsafeCurrentTimeMillis(), bufferMillis)
-        ? Effect.succeed(current)
-        : refreshOrWait
-  )
-
-  const token: Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError> = Effect.flatMap(
-    RequestContext.get,
-    (context) =>
-      // A caller's own Authorization replaces the SDK's token: nothing is fetched.
-      RequestContext.hasAuthorization(context) ? Effect.succeedNone : canFetch ? cached : Effect.sync(() => current)
-  )
-
   // Drops the rejected token only: a concurrent caller may already have put a new one in its place.
   const invalidate = (rejected: AccessToken.AccessToken) =>
     Effect.sync(() => {
@@ -146,6 +131,7 @@ export const make = Effect.gen(function*() {
       }
     })
 
+  // A usable cached token, the usual case, is answered in one step; only a missing or expiring one needs the mask.
   const withToken = <A>(
     call: (token: Option.Option<AccessToken.AccessToken>) => Effect.Effect<A, GigaChatError.GigaChatError>
   ): Effect.Effect<A, GigaChatError.GigaChatError> =>
@@ -160,12 +146,14 @@ export const make = Effect.gen(function*() {
           return Effect.catchIf(
             call(before),
             (error) => error._tag === "AuthenticationError",
-            () => Effect.zipRight(invalidate(before.value), Effect.flatMap(cached, call))
+            () => Effect.zipRight(invalidate(before.value), Effect.flatMap(refreshOrWait, call))
           )
         }
         return Effect.flatMap(refreshOrWait, call)
       })
     })
+
+  const token = withToken(Effect.succeed)
 
   return { token, withToken } satisfies Auth.Service
 })

@@ -25,7 +25,7 @@ import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
 import * as XHeaders from "../XHeaders.js"
 import { make as makeCompletions } from "./gigachatCompletions.js"
-import { encodeJsonBodyEither, jsonBodyEither } from "./requestEncoding.js"
+import { encodeBodyEither, postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
 import * as ToolLoop from "./toolLoop.js"
 import * as Tracing from "./tracing.js"
@@ -47,13 +47,6 @@ const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeade
  * such as `GigaChat-2-Max:2.0.28.2` keeps its `:`).
  */
 const pathSegment = (id: string) => encodeURIComponent(id).replace(/%(?:3A|40|24|26|2B|2C|3B|3D)/gi, decodeURIComponent)
-
-/** A request built from a checked body, or the body's `InvalidRequestError`: nothing is sent then. */
-const send = <A>(
-  request: Either.Either<HttpClientRequest.HttpClientRequest, GigaChatError.InvalidRequestError>,
-  f: (request: HttpClientRequest.HttpClientRequest) => Effect.Effect<A, GigaChatError.GigaChatError>
-): Effect.Effect<A, GigaChatError.GigaChatError> =>
-  Either.isLeft(request) ? Effect.fail(request.left) : f(request.right)
 
 /**
  * The form as multipart bytes with its boundary, encoded by the Fetch API. Sending bytes instead of the `FormData`
@@ -93,17 +86,17 @@ export const make = Effect.gen(function*() {
 
   // The request checked by its Schema and encoded, as a POST: nothing is sent when it is not valid.
   const chatPost = (request: GigaChat.ChatInput, stream: boolean) =>
-    Either.map(
-      Either.flatMap(
-        Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream),
-        jsonBodyEither
-      ),
-      (body) => HttpClientRequest.post("/chat/completions", { body })
+    postJsonEither(
+      "/chat/completions",
+      Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
     )
 
   const chat = (request: GigaChat.ChatInput) =>
     Effect.suspend(() =>
-      send(chatPost(request, false), (post) => Effect.map(transport.json(post, Chat.ChatCompletion), withXHeaders))
+      Either.match(chatPost(request, false), {
+        onLeft: Effect.fail,
+        onRight: (post) => Effect.map(transport.json(post, Chat.ChatCompletion), withXHeaders)
+      })
     ).pipe(
       Tracing.withSpan("GigaChat.chat", {
         attributes: { "gen_ai.request.model": requestModel(request, config) },
@@ -163,10 +156,10 @@ export const make = Effect.gen(function*() {
     responseSchema: Schema.Schema<A, I>
   ) =>
     Effect.suspend(() =>
-      send(
-        Either.map(encodeJsonBodyEither(requestSchema, body), (json) => HttpClientRequest.post(path, { body: json })),
-        (post) => Effect.map(transport.json(post, responseSchema), withXHeaders)
-      )
+      Either.match(postJsonEither(path, encodeBodyEither(requestSchema, body)), {
+        onLeft: Effect.fail,
+        onRight: (post) => Effect.map(transport.json(post, responseSchema), withXHeaders)
+      })
     )
 
   const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>

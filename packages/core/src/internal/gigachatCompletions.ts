@@ -2,7 +2,6 @@
  * The v2 chat API of the `GigaChat` service (`gc.completions`): `POST /api/v2/chat/completions` as JSON and as a
  * stream, structured output, the tool loop and the download of generated images.
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
@@ -13,7 +12,7 @@ import type * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
-import { jsonBodyEither } from "./requestEncoding.js"
+import { postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
 import * as ToolLoop from "./toolLoop.js"
 import * as Tracing from "./tracing.js"
@@ -127,10 +126,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
   }
   // The request checked by its Schema and encoded, as a POST: nothing is sent when it is not valid.
   const post = (request: Completions.ChatCompletionRequestInput, stream: boolean) =>
-    Either.map(
-      Either.flatMap(Completions.encodeRequestEither(request, defaults, stream), jsonBodyEither),
-      (body) => HttpClientRequest.post(url, { body })
-    )
+    postJsonEither(url, Completions.encodeRequestEither(request, defaults, stream))
 
   const create = (input: GigaChat.CompletionsInput): Effect.Effect<Response, GigaChatError.GigaChatError> => {
     const request = toRequest(input)

@@ -23,8 +23,11 @@ const isBlank = (value: unknown): boolean =>
  */
 const duration = (value: unknown, unit: "seconds" | "millis"): Duration.Duration =>
   typeof value === "number"
-    ? (unit === "seconds" ? Duration.millis(Math.round(value * 1000)) : Duration.millis(value))
+    ? (unit === "seconds" ? fromSeconds(value) : Duration.millis(value))
     : Duration.decode(value as Duration.DurationInput)
+
+/** Seconds as the Python SDK and `GIGACHAT_TIMEOUT` give them, fractions included. */
+const fromSeconds = (seconds: number): Duration.Duration => Duration.millis(Math.round(seconds * 1000))
 
 /** @internal */
 export const resolve = (base: Service, options: Options): Service => {
@@ -92,7 +95,7 @@ const nonNegative = (name: string, kind: "integer" | "number") =>
     (n) => n >= 0 ? Either.right(n) : Either.left(invalid(name, `Expected a non-negative ${kind}, but received ${n}`))
   )
 
-const seconds = (name: string) => Config.map(nonNegative(name, "number"), (n) => Duration.millis(Math.round(n * 1000)))
+const seconds = (name: string) => Config.map(nonNegative(name, "number"), fromSeconds)
 
 /** Accepts a JSON array (as the Python SDK does) or a comma separated list. */
 const list = <A>(name: string, parse: (item: unknown) => A | undefined, what: string) =>

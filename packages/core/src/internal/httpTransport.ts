@@ -95,6 +95,15 @@ const makeSpan = (span: StreamSpan) =>
     ...(span.attributes !== undefined ? { attributes: span.attributes } : {})
   })
 
+/** Where the events of one attempt come from: for their `xHeaders`, and for the errors that name the request. */
+interface Source {
+  readonly xHeaders: XHeaders.XHeaders
+  readonly method: string
+  readonly url: string
+}
+
+type DecodeEvent<A> = (event: Sse.Event, source: Source) => Either.Either<A, GigaChatError.GigaChatError>
+
 type Read<A> = (
   response: HttpClientResponse.HttpClientResponse,
   deadline: Deadline
@@ -223,7 +232,7 @@ export const make = Effect.gen(function*() {
   // first event.
   const openStream = <A>(
     request: HttpClientRequest.HttpClientRequest,
-    decode: (event: Sse.Event, xHeaders: XHeaders.XHeaders) => Either.Either<A, GigaChatError.GigaChatError>,
+    decode: DecodeEvent<A>,
     span: Tracer.Span | StreamSpan | undefined
   ): Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent> => {
     const open = Effect.flatMap(
@@ -270,7 +279,7 @@ export const make = Effect.gen(function*() {
   const openEvents = <A>(
     response: HttpClientResponse.HttpClientResponse,
     deadline: Deadline,
-    decode: (event: Sse.Event, xHeaders: XHeaders.XHeaders) => Either.Either<A, GigaChatError.GigaChatError>
+    decode: DecodeEvent<A>
   ): Effect.Effect<Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>, GigaChatError.GigaChatError> => {
     const method = response.request.method
     const url = response.request.url
@@ -287,7 +296,7 @@ export const make = Effect.gen(function*() {
           })
         ))
     }
-    const xHeaders = XHeaders.fromHeaders(response.headers)
+    const source: Source = { xHeaders: XHeaders.fromHeaders(response.headers), method, url }
     const events = internalSse.decodeBody(
       { maxEventSize: config.maxSseEventSize },
       { method, url },
@@ -295,7 +304,7 @@ export const make = Effect.gen(function*() {
       { waiting: deadline.arm, arrived: deadline.disarm }
     )(response.stream)
     return Effect.succeed(
-      Stream.pipeThroughChannel(events, decodeEvents((event) => decode(event, xHeaders), retries))
+      Stream.pipeThroughChannel(events, decodeEvents((event) => decode(event, source), retries))
     )
   }
 
@@ -327,13 +336,10 @@ export const make = Effect.gen(function*() {
   ): Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> => {
     const decode = TypeGuard.decoder(schema)
     const prepareJson = options?.prepare
-    const prepared = streamRequest(request)
-    const method = prepared.method
-    const url = GigaChatConfig.resolveUrl(config.baseUrl, prepared.url)
     return spanned(options, (span) =>
       openStream(
-        prepared,
-        (event, xHeaders) =>
+        streamRequest(request),
+        (event, { method, url, xHeaders }) =>
           Either.flatMap(
             parseEvent(event, method, url),
             (json) =>
@@ -350,19 +356,19 @@ export const make = Effect.gen(function*() {
       ))
   }
 
-  const events = (request: HttpClientRequest.HttpClientRequest, options?: HttpTransport.StreamOptions) => {
-    const prepared = streamRequest(request)
-    return spanned(options, (span) =>
-      openStream(prepared, (event, xHeaders): Either.Either<
-        HttpTransport.Event,
-        GigaChatError.GigaChatError
-      > => {
-        const failed = inBandFailure(event, prepared.method, GigaChatConfig.resolveUrl(config.baseUrl, prepared.url))
-        return failed === undefined
-          ? Either.right({ event: event.event, data: event.data, xHeaders })
-          : Either.left(failed)
-      }, span))
-  }
+  const events = (request: HttpClientRequest.HttpClientRequest, options?: HttpTransport.StreamOptions) =>
+    spanned(options, (span) =>
+      openStream(
+        streamRequest(request),
+        (
+          { data, event },
+          { method, url, xHeaders }
+        ): Either.Either<HttpTransport.Event, GigaChatError.GigaChatError> => {
+          const failed = inBandFailure({ data, event }, method, url)
+          return failed === undefined ? Either.right({ event, data, xHeaders }) : Either.left(failed)
+        },
+        span
+      ))
 
   return { text, json, bytes, stream, events } satisfies HttpTransport.Service
 })
@@ -372,28 +378,23 @@ export const make = Effect.gen(function*() {
  * stream fails with its error; with `mark`, once an output is out, every failure (the decoder's or upstream) is
  * marked as coming after the first event, for the retry policy to leave alone.
  */
-const decodeEvents = <A>(
-  decode: (event: Sse.Event) => Either.Either<A, GigaChatError.GigaChatError>,
-  mark: boolean
-): Channel.Channel<
+type EventDecoding<A> = Channel.Channel<
   Chunk.Chunk<A>,
   Chunk.Chunk<Sse.Event>,
   GigaChatError.GigaChatError | AfterFirstEvent,
   GigaChatError.GigaChatError,
   unknown,
   unknown
-> =>
+>
+
+const decodeEvents = <A>(
+  decode: (event: Sse.Event) => Either.Either<A, GigaChatError.GigaChatError>,
+  mark: boolean
+): EventDecoding<A> =>
   Channel.suspend(() => {
     let emitted = false
     const fail = (error: GigaChatError.GigaChatError) => Channel.fail(emitted ? new AfterFirstEvent(error) : error)
-    const loop: Channel.Channel<
-      Chunk.Chunk<A>,
-      Chunk.Chunk<Sse.Event>,
-      GigaChatError.GigaChatError | AfterFirstEvent,
-      GigaChatError.GigaChatError,
-      unknown,
-      unknown
-    > = Channel.readWithCause({
+    const loop: EventDecoding<A> = Channel.readWithCause({
       onInput: (input: Chunk.Chunk<Sse.Event>) => {
         const out: Array<A> = []
         for (const event of input) {

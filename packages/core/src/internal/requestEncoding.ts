@@ -3,6 +3,7 @@
  * bodies before they become JSON, and the JSON itself.
  */
 import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -106,10 +107,8 @@ export const buildBodyEither = <A>(build: () => A): Either.Either<A, GigaChatErr
 /**
  * The JSON body of a request. A value JSON cannot carry (a BigInt, a circular reference) is the caller's mistake:
  * an `InvalidRequestError`, not a defect.
- *
- * @internal
  */
-export const jsonBodyEither = (
+const jsonBodyEither = (
   body: unknown
 ): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
   try {
@@ -125,23 +124,31 @@ export const jsonBodyEither = (
 }
 
 /**
- * A request body checked by its Schema and encoded, then as JSON: a value the Schema refuses is an
- * `InvalidRequestError` naming each offending field, and nothing is sent.
+ * A POST of an encoded body as JSON, or the body's `InvalidRequestError`: then nothing is sent.
  *
  * @internal
  */
-export const encodeJsonBodyEither = <A, I>(
+export const postJsonEither = (
+  url: string,
+  body: Either.Either<unknown, GigaChatError.InvalidRequestError>
+): Either.Either<HttpClientRequest.HttpClientRequest, GigaChatError.InvalidRequestError> =>
+  Either.map(Either.flatMap(body, jsonBodyEither), (json) => HttpClientRequest.post(url, { body: json }))
+
+/**
+ * A request body checked by its Schema and encoded: a value the Schema refuses is an `InvalidRequestError` naming each
+ * offending field.
+ *
+ * @internal
+ */
+export const encodeBodyEither = <A, I>(
   schema: Schema.Schema<A, I>,
   value: unknown
-): Either.Either<HttpBody.Uint8Array, GigaChatError.InvalidRequestError> => {
+): Either.Either<unknown, GigaChatError.InvalidRequestError> => {
   const check = requestCheck(schema)
-  if (check !== undefined && check(value)) return jsonBodyEither(value)
-  return Either.flatMap(
-    Either.mapLeft(
-      Schema.encodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(value),
-      (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
-    ),
-    jsonBodyEither
+  if (check !== undefined && check(value)) return Either.right(value)
+  return Either.mapLeft(
+    Schema.encodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(value),
+    (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
   )
 }
 
