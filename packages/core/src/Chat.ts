@@ -508,7 +508,11 @@ export const ChatCompletionChunk = TypeGuard.decodesToItself(Schema.Struct({
   created: Schema.Number,
   model: Schema.String,
   object: Schema.String,
-  usage: optional(Usage)
+  usage: optional(Usage),
+  /** With `storage`: the thread the answer is stored in. */
+  thread_id: optional(Schema.String),
+  /** With `storage`: the id of the stored answer. */
+  message_id: optional(Schema.String)
 }))
 
 /**
@@ -664,8 +668,11 @@ export const accumulate = (
   let object = "chat.completion"
   let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }
   let xHeaders: XHeaders.XHeaders = XHeaders.empty
+  let stored: { thread_id?: string; message_id?: string } = {}
   for (const chunk of chunks) {
     created = chunk.created
+    if (chunk.thread_id) stored = { ...stored, thread_id: chunk.thread_id }
+    if (chunk.message_id) stored = { ...stored, message_id: chunk.message_id }
     model = chunk.model
     object = chunk.object
     if (chunk.usage !== undefined && chunk.usage !== null) usage = chunk.usage
@@ -704,6 +711,7 @@ export const accumulate = (
     created,
     model,
     object,
+    ...stored,
     usage,
     xHeaders
   }
@@ -719,3 +727,42 @@ export const finalCompletion = <E, R>(
   self: Stream.Stream<XHeaders.WithXHeaders<ChatCompletionChunk>, E, R>
 ): Effect.Effect<XHeaders.WithXHeaders<ChatCompletion>, E, R> =>
   Effect.map(Stream.runCollect(self), (chunks) => accumulate(chunks))
+
+/**
+ * The next request of a stored conversation: `message` (a string is one user message) with `storage` pointing at
+ * the thread of `previous` (a completion, or anything with its `thread_id`), so the server adds the thread's earlier
+ * messages itself and picks the model. `request` gives the other fields (`storage.limit`, `temperature`, ...);
+ * without a `thread_id` in `previous`, the request starts a new stored conversation.
+ *
+ * @example
+ * ```ts
+ * import { Chat, GigaChat } from "@effect-gigachat/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const gc = yield* GigaChat.GigaChat
+ *   const first = yield* gc.chat({ messages: [{ role: "user", content: "My name is Ann." }], storage: { is_stateful: true } })
+ *   const second = yield* gc.chat(Chat.continueThread(first, "What is my name?"))
+ *   return second.choices[0]?.message.content
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const continueThread = (
+  previous: { readonly thread_id?: string | null | undefined },
+  message: string | MessagesEncoded,
+  request?: Omit<ChatRequestInput, "messages"> | undefined
+): ChatRequestInput => {
+  const threadId = previous.thread_id
+  return {
+    ...request,
+    messages: [typeof message === "string" ? { role: "user", content: message } : message],
+    storage: {
+      ...request?.storage,
+      is_stateful: true,
+      ...(typeof threadId === "string" && threadId !== "" ? { thread_id: threadId } : {})
+    }
+  }
+}

@@ -1366,3 +1366,38 @@ export const accumulate = (chunks: Iterable<ChatCompletionChunk>): ChatCompletio
   for (const chunk of chunks) response = accumulateChunk(response, chunk)
   return response
 }
+
+/**
+ * The next request of a stored conversation: `message` (a string is one user message) with `storage.thread_id` from
+ * `previous` (a response, or anything with its `thread_id`), so the server adds the thread's earlier messages
+ * itself and picks the model. `request` gives the other fields (`storage.limit`, `model_options`, ...); without a
+ * `thread_id` in `previous`, the request starts a new stored conversation (`storage: {}`).
+ *
+ * @example
+ * ```ts
+ * import { Completions, GigaChat } from "@effect-gigachat/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const gc = yield* GigaChat.GigaChat
+ *   const first = yield* gc.completions.create({ messages: [{ role: "user", content: "My name is Ann." }], storage: true })
+ *   return yield* gc.completions.create(Completions.continueThread(first, "What is my name?"))
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const continueThread = (
+  previous: { readonly thread_id?: string | null | undefined },
+  message: string | ChatMessageInput,
+  request?: Omit<ChatCompletionRequestInput, "messages"> | undefined
+): ChatCompletionRequestInput => {
+  const threadId = previous.thread_id
+  const storage = typeof request?.storage === "object" && request.storage !== null ? request.storage : {}
+  return {
+    ...request,
+    messages: [typeof message === "string" ? { role: "user", content: message } : message],
+    storage: { ...storage, ...(typeof threadId === "string" && threadId !== "" ? { thread_id: threadId } : {}) }
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * The GigaChat API as an Effect service: v1 chat, streaming and structured output, embeddings, token counting,
- * models, files, balance, AI-text detection and function conversion. Every method returns an `Effect` (or a
- * `Stream`) whose error channel is `GigaChatError`; every decoded response carries `xHeaders`.
+ * models, files, balance, AI-text detection, function conversion and validation, the content filter and batches,
+ * assistants and threads (`gc.assistants`, `gc.threads`). Every method returns an `Effect` (or a `Stream`) whose
+ * error channel is `GigaChatError`; every decoded response carries `xHeaders`.
  *
  * @example
  * ```ts
@@ -28,12 +29,15 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as AccessToken from "./AccessToken.js"
 import type * as AiCheck from "./AiCheck.js"
+import type * as Assistants from "./Assistants.js"
 import * as Auth from "./Auth.js"
 import type * as Balance from "./Balance.js"
+import type * as Batches from "./Batches.js"
 import * as Chat from "./Chat.js"
 import type * as Completions from "./Completions.js"
 import type * as Embeddings from "./Embeddings.js"
 import type * as Files from "./Files.js"
+import type * as FilterCheck from "./FilterCheck.js"
 import type * as Functions from "./Functions.js"
 import * as GigaChatConfig from "./GigaChatConfig.js"
 import type * as GigaChatError from "./GigaChatError.js"
@@ -41,6 +45,7 @@ import * as HttpTransport from "./HttpTransport.js"
 import * as internal from "./internal/gigachat.js"
 import * as internalMock from "./internal/gigachatMock.js"
 import type * as Models from "./Models.js"
+import type * as Threads from "./Threads.js"
 import type * as Tokens from "./Tokens.js"
 import type * as Tool from "./Tool.js"
 import type * as XHeaders from "./XHeaders.js"
@@ -339,10 +344,30 @@ export interface Service {
   readonly functionsConvert: (
     openapi: string
   ) => Effect.Effect<XHeaders.WithXHeaders<Functions.OpenApiFunctions>, GigaChatError.GigaChatError>
+  /**
+   * `POST /filter/check`: is the conversation (or one user text) profane or disallowed? The model defaults to
+   * `GigaFilter`; the request is checked by `FilterCheck.FilterCheckRequest` first.
+   */
+  readonly filterCheck: (
+    input: string | FilterCheck.FilterCheckInput
+  ) => Effect.Effect<XHeaders.WithXHeaders<FilterCheck.FilterCheckResult>, GigaChatError.GigaChatError>
+  /**
+   * `POST /functions/validate`: the server's verdict on one function description (or a `Tool`'s). An invalid
+   * function is a 200 answer with `errors` (see `Functions.isValid`), not a failure.
+   */
+  readonly functionsValidate: (
+    fn: Functions.FunctionInput | Tool.Any
+  ) => Effect.Effect<XHeaders.WithXHeaders<Functions.FunctionValidation>, GigaChatError.GigaChatError>
+  /** The batch API: `create`, `get`, `list`, `waitFor`, `chatResults`, `embeddingsResults`. */
+  readonly batches: Batches.BatchesService
   /** Authenticates ahead of the first call; `None` when no token source is configured. */
   readonly getToken: () => Effect.Effect<Option.Option<AccessToken.AccessToken>, GigaChatError.GigaChatError>
   /** The v2 chat API: `create`, `stream`, `parse`, `runTools`, `downloadImages`. */
   readonly completions: CompletionsService
+  /** Assistants kept on the server: `get`, `create`, `update`, `delete`, `deleteFile`. */
+  readonly assistants: Assistants.AssistantsService
+  /** Threads kept on the server, their messages and runs (streamed or not). */
+  readonly threads: Threads.ThreadsService
 }
 
 /**
@@ -383,8 +408,11 @@ export const layer: Layer.Layer<
  * @since 0.1.0
  * @category models
  */
-export type MockHandlers = Partial<Omit<Service, "completions">> & {
+export type MockHandlers = Partial<Omit<Service, "completions" | "batches" | "assistants" | "threads">> & {
+  readonly assistants?: Partial<Assistants.AssistantsService> | undefined
+  readonly threads?: Partial<Threads.ThreadsService> | undefined
   readonly completions?: Partial<CompletionsService> | undefined
+  readonly batches?: Partial<Batches.BatchesService> | undefined
 }
 
 /**
@@ -633,6 +661,28 @@ export const functionsConvert = (
   openapi: string
 ): Effect.Effect<XHeaders.WithXHeaders<Functions.OpenApiFunctions>, GigaChatError.GigaChatError, GigaChat> =>
   Effect.flatMap(GigaChat, (gc) => gc.functionsConvert(openapi))
+
+/**
+ * `POST /filter/check` with the `GigaChat` service of the context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const filterCheck = (
+  input: string | FilterCheck.FilterCheckInput
+): Effect.Effect<XHeaders.WithXHeaders<FilterCheck.FilterCheckResult>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.filterCheck(input))
+
+/**
+ * `POST /functions/validate` with the `GigaChat` service of the context.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const functionsValidate = (
+  fn: Functions.FunctionInput | Tool.Any
+): Effect.Effect<XHeaders.WithXHeaders<Functions.FunctionValidation>, GigaChatError.GigaChatError, GigaChat> =>
+  Effect.flatMap(GigaChat, (gc) => gc.functionsValidate(fn))
 
 /**
  * `GET /files/{id}/content`: the bytes and their content type.

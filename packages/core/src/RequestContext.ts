@@ -5,6 +5,9 @@
  *
  * Precedence on the wire: the SDK's own token < `withAuthorization` < `withHeaders`.
  *
+ * The context also carries per-call URLs of the chat endpoints (`withChatUrl`, `withChatCompletionsUrl`), as the
+ * Python SDK's `chat_url_cvar` and `chat_completions_url_cvar` do.
+ *
  * @since 0.1.0
  */
 import type * as Effect from "effect/Effect"
@@ -31,6 +34,21 @@ export interface RequestContext {
   readonly authorization?: Redacted.Redacted<string> | undefined
   /** Extra headers, applied last: they win over everything else. */
   readonly headers?: Readonly<Record<string, string>> | undefined
+  /**
+   * Where v1 chat (`chat`, `stream`, `chatParse`, `chatRunTools`) is sent instead of `/chat/completions`: an
+   * absolute URL as it is, a path starting with a version (`/v1/...`, `/api/v1/...`) at the origin of the base URL,
+   * any other path appended to the base URL. An empty value counts as unset.
+   *
+   * @since 0.2.0
+   */
+  readonly chatUrl?: string | undefined
+  /**
+   * Where v2 chat (`gc.completions.*`) is sent instead of the `chatCompletionsUrl` setting, resolved by the same
+   * rules as `chatUrl`. An empty value counts as unset.
+   *
+   * @since 0.2.0
+   */
+  readonly chatCompletionsUrl?: string | undefined
 }
 
 /**
@@ -126,6 +144,38 @@ export const withAgentId: {
   (agentId: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(self: Effect.Effect<A, E, R>, agentId: string): Effect.Effect<A, E, R>
 } = internal.withField("agentId")
+
+/**
+ * Runs an effect with the v1 chat calls sent to another URL (the Python SDK's `chat_url_cvar`); see
+ * `RequestContext.chatUrl` for how it is resolved.
+ *
+ * @example
+ * ```ts
+ * import { GigaChat, RequestContext } from "@effect-gigachat/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const viaProxy = GigaChat.chat("Hello!").pipe(RequestContext.withChatUrl("/proxy/chat/completions"))
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const withChatUrl: {
+  (url: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, url: string): Effect.Effect<A, E, R>
+} = internal.withField("chatUrl")
+
+/**
+ * Runs an effect with the v2 chat calls sent to another URL (the Python SDK's `chat_completions_url_cvar`); see
+ * `RequestContext.chatCompletionsUrl`.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const withChatCompletionsUrl: {
+  (url: string): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, url: string): Effect.Effect<A, E, R>
+} = internal.withField("chatCompletionsUrl")
 
 /**
  * Runs an effect with a verbatim `Authorization` header (e.g. `Bearer <token of an end user>`); the SDK then

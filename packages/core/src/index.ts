@@ -75,11 +75,25 @@ export * as AccessToken from "./AccessToken.js"
 export * as AiCheck from "./AiCheck.js"
 
 /**
+ * Schemas of the assistants API and the `gc.assistants` service type.
+ *
+ * @since 0.2.0
+ */
+export * as Assistants from "./Assistants.js"
+
+/**
  * Schemas of the balance endpoint.
  *
  * @since 0.1.0
  */
 export * as Balance from "./Balance.js"
+
+/**
+ * The batch API: schemas of the batch object, the typed tasks and result lines, and the `gc.batches` service type.
+ *
+ * @since 0.2.0
+ */
+export * as Batches from "./Batches.js"
 
 /**
  * Schemas of the v1 chat API and its request encoding.
@@ -103,6 +117,13 @@ export * as Embeddings from "./Embeddings.js"
 export * as Files from "./Files.js"
 
 /**
+ * Schemas of the content filter endpoint (`POST /filter/check`).
+ *
+ * @since 0.2.0
+ */
+export * as FilterCheck from "./FilterCheck.js"
+
+/**
  * Schemas of the OpenAPI-to-functions conversion endpoint.
  *
  * @since 0.1.0
@@ -122,6 +143,13 @@ export * as Models from "./Models.js"
  * @since 0.1.0
  */
 export * as Tokens from "./Tokens.js"
+
+/**
+ * Schemas of the threads API (threads, their messages and runs) and the `gc.threads` service type.
+ *
+ * @since 0.2.0
+ */
+export * as Threads from "./Threads.js"
 
 /**
  * Schemas of the v2 chat API (`/api/v2/chat/completions`) and its request encoding.

@@ -1,9 +1,10 @@
 /**
  * A local GigaChat-compatible server, built on `@effect/platform`'s `HttpRouter`: OAuth and password tokens that
  * expire, v1 and v2 chat (JSON and SSE) with deterministic replies and function calls, embeddings, token counting,
- * models, files kept in memory, balance, AI check and OpenAPI function conversion — plus knobs for faults (status
- * codes, `Retry-After`, latency, dropped or slow streams, malformed frames, broken JSON) and a log of the requests it
- * received.
+ * models, files kept in memory, assistants and threads kept in memory (runs, streamed runs and chat `storage`),
+ * batches that complete on its `Clock`, balance, AI check, OpenAPI function conversion, the content filter and
+ * function validation — plus knobs for faults (status codes, `Retry-After`, latency, dropped or slow streams,
+ * malformed frames, broken JSON) and a log of the requests it received.
  *
  * Every response carries `x-request-id` (the request's own `X-Request-ID` when it sent one, else a new UUID) and
  * `x-session-id` (echoed, else a new UUID), and echoes `x-client-id`. Files uploaded with an `X-Client-ID` are only
@@ -201,6 +202,11 @@ export interface Options {
   readonly faults?: ReadonlyArray<Fault> | undefined
   /** The models to list and serve; the real list recorded from the server by default. */
   readonly models?: ReadonlyArray<Model> | undefined
+  /**
+   * How long a batch takes on the emulator's `Clock`: `created`, `in_progress` after a third of it, `completed` (with
+   * its result file) once it has passed; 3 seconds by default.
+   */
+  readonly batchDuration?: Duration.DurationInput | undefined
   /** How many requests the log keeps (the oldest are dropped); 10 000 by default. */
   readonly requestLogLimit?: number | undefined
   /**
@@ -225,7 +231,10 @@ export interface Service {
   readonly clearFaults: Effect.Effect<void>
   /** The requests received so far, oldest first. */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
-  /** Forgets requests, tokens, files and counters, and restores the faults given at construction. */
+  /**
+   * Forgets requests, tokens, files, assistants, threads, batches and counters, and restores the faults given at
+   * construction.
+   */
   readonly reset: Effect.Effect<void>
   /** How many tokens were issued (OAuth and `/token`). */
   readonly issuedTokens: Effect.Effect<number>

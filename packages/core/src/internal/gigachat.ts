@@ -1,7 +1,8 @@
 /**
  * The `GigaChat` service: the v1 chat API (`chat`, `stream`, `chatParse`, `chatRunTools`) and the small endpoints
- * (embeddings, tokens, models, balance, AI check, files, functions) here, the v2 API in `completions.ts`. Every
- * method builds its request, checks it with its Schema, and hands it to `HttpTransport`, which does the rest.
+ * (embeddings, tokens, models, balance, AI check, files, functions, content filter) here, the v2 API in
+ * `gigachatCompletions.ts`, batches in `gigachatBatches.ts`. Every method builds its request, checks it with its
+ * Schema, and hands it to `HttpTransport`, which does the rest.
  */
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -16,6 +17,7 @@ import * as Balance from "../Balance.js"
 import * as Chat from "../Chat.js"
 import * as Embeddings from "../Embeddings.js"
 import * as Files from "../Files.js"
+import * as FilterCheck from "../FilterCheck.js"
 import * as Functions from "../Functions.js"
 import type * as GigaChat from "../GigaChat.js"
 import * as GigaChatConfig from "../GigaChatConfig.js"
@@ -23,9 +25,14 @@ import * as GigaChatError from "../GigaChatError.js"
 import * as HttpTransport from "../HttpTransport.js"
 import * as Models from "../Models.js"
 import * as Tokens from "../Tokens.js"
+import * as Tool from "../Tool.js"
 import * as XHeaders from "../XHeaders.js"
+import { make as makeAssistants } from "./gigachatAssistants.js"
+import { make as makeBatches } from "./gigachatBatches.js"
 import { make as makeCompletions } from "./gigachatCompletions.js"
-import { encodeBodyEither, postJsonEither } from "./requestEncoding.js"
+import { make as makeThreads } from "./gigachatThreads.js"
+import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
+import { encodeBodyEither, normalizeBodyEither, postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
 import * as ToolLoop from "./toolLoop.js"
 import * as Tracing from "./tracing.js"
@@ -85,15 +92,16 @@ export const make = Effect.gen(function*() {
   // ---------------------------------------------------------------------------------------------------------------
 
   // The request checked by its Schema and encoded, as a POST: nothing is sent when it is not valid.
-  const chatPost = (request: GigaChat.ChatInput, stream: boolean) =>
+  const chatPost = (request: GigaChat.ChatInput, stream: boolean, url: string | undefined) =>
     postJsonEither(
-      "/chat/completions",
+      url ?? "/chat/completions",
       Chat.encodeRequestEither(typeof request === "string" ? Chat.fromPrompt(request) : request, defaults, stream)
     )
 
   const chat = (request: GigaChat.ChatInput) =>
-    Effect.suspend(() =>
-      Either.match(chatPost(request, false), {
+    // the fiber's request context may send it elsewhere (`RequestContext.withChatUrl`), read without an extra step
+    Effect.withFiberRuntime<XHeaders.WithXHeaders<Chat.ChatCompletion>, GigaChatError.GigaChatError>((fiber) =>
+      Either.match(chatPost(request, false, chatUrlOf(fiber, "chatUrl")), {
         onLeft: Effect.fail,
         onRight: (post) => Effect.map(transport.json(post, Chat.ChatCompletion), withXHeaders)
       })
@@ -110,15 +118,14 @@ export const make = Effect.gen(function*() {
     )
 
   const stream = (request: GigaChat.ChatInput) =>
-    Stream.suspend(() =>
-      Either.match(chatPost(request, true), {
+    streamWithChatUrl("chatUrl", (url) =>
+      Either.match(chatPost(request, true, url), {
         onLeft: Stream.fail,
         onRight: (post) =>
           transport.stream(post, Chat.ChatCompletionChunk, {
             span: { name: "GigaChat.stream", attributes: { "gen_ai.request.model": requestModel(request, config) } }
           })
-      })
-    )
+      }))
 
   const chatParse = <A, I>(
     request: GigaChat.ChatInput,
@@ -251,6 +258,36 @@ export const make = Effect.gen(function*() {
       withXHeaders
     ).pipe(Tracing.withSpan("GigaChat.functionsConvert", { parent: nested }))
 
+  // Both bodies have defaults (`content`, `parameters.type`): decoded first, so a caller's shorthand is filled in.
+  const postNormalized = <A, I, B, J>(
+    path: string,
+    request: Schema.Schema<B, J>,
+    body: unknown,
+    response: Schema.Schema<A, I>
+  ) =>
+    Effect.suspend(() =>
+      Either.match(postJsonEither(path, normalizeBodyEither(request, body)), {
+        onLeft: Effect.fail,
+        onRight: (post) => Effect.map(transport.json(post, response), withXHeaders)
+      })
+    )
+
+  const filterCheck = (input: string | FilterCheck.FilterCheckInput) => {
+    const request = typeof input === "string" ? { messages: [{ role: "user", content: input }] } : input
+    const body = { ...request, model: request.model ?? FilterCheck.defaultModel }
+    return postNormalized("/filter/check", FilterCheck.FilterCheckRequest, body, FilterCheck.FilterCheckResult).pipe(
+      Tracing.withSpan("GigaChat.filterCheck", { attributes: { "gen_ai.request.model": body.model }, parent: nested })
+    )
+  }
+
+  const functionsValidate = (fn: Functions.FunctionInput | Tool.Any) =>
+    postNormalized(
+      "/functions/validate",
+      Chat.Function,
+      Tool.isTool(fn) ? Tool.toV1Function(fn) : fn,
+      Functions.FunctionValidation
+    ).pipe(Tracing.withSpan("GigaChat.functionsValidate", { parent: nested }))
+
   const getToken = () => auth.token.pipe(Tracing.withSpan("GigaChat.getToken", { parent: true }))
 
   return {
@@ -271,8 +308,13 @@ export const make = Effect.gen(function*() {
     getFileContent,
     getImage,
     functionsConvert,
+    filterCheck,
+    functionsValidate,
+    batches: makeBatches({ transport, defaults, nested }),
     getToken,
-    completions: makeCompletions({ config, transport, getFileContent })
+    completions: makeCompletions({ config, transport, getFileContent }),
+    assistants: makeAssistants({ config, transport }),
+    threads: makeThreads({ config, transport })
   } satisfies GigaChat.Service
 })
 

@@ -12,6 +12,7 @@ import type * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
+import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
 import { postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
 import * as ToolLoop from "./toolLoop.js"
@@ -125,13 +126,17 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     flags: config.flags
   }
   // The request checked by its Schema and encoded, as a POST: nothing is sent when it is not valid.
-  const post = (request: Completions.ChatCompletionRequestInput, stream: boolean) =>
-    postJsonEither(url, Completions.encodeRequestEither(request, defaults, stream))
+  // `RequestContext.withChatCompletionsUrl` replaces the setting for the calls of one fiber.
+  const post = (request: Completions.ChatCompletionRequestInput, stream: boolean, override: string | undefined) =>
+    postJsonEither(
+      override === undefined ? url : Completions.chatCompletionsUrl(config.baseUrl, override),
+      Completions.encodeRequestEither(request, defaults, stream)
+    )
 
   const create = (input: GigaChat.CompletionsInput): Effect.Effect<Response, GigaChatError.GigaChatError> => {
     const request = toRequest(input)
-    return Effect.suspend(() =>
-      Either.match(post(request, false), {
+    return Effect.withFiberRuntime<Response, GigaChatError.GigaChatError>((fiber) =>
+      Either.match(post(request, false, chatUrlOf(fiber, "chatCompletionsUrl")), {
         onLeft: Effect.fail,
         onRight: (post) =>
           Effect.map(
@@ -156,8 +161,8 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
 
   const stream = (input: GigaChat.CompletionsInput) => {
     const request = toRequest(input)
-    return Stream.suspend(() =>
-      Either.match(post(request, true), {
+    return streamWithChatUrl("chatCompletionsUrl", (override) =>
+      Either.match(post(request, true, override), {
         onLeft: Stream.fail,
         onRight: (post) =>
           transport.stream(post, Completions.ChatCompletionChunk, {
@@ -167,8 +172,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
               attributes: { "gen_ai.request.model": requestModel(request, config) }
             }
           })
-      })
-    )
+      }))
   }
 
   const parse = <A, I>(

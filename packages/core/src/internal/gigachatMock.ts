@@ -19,14 +19,44 @@ const methods = [
   "getFileContent",
   "getImage",
   "functionsConvert",
+  "filterCheck",
+  "functionsValidate",
   "getToken"
 ] as const
 
 const completionsMethods = ["create", "parse", "downloadImages"] as const
 
+const assistantsMethods = ["get", "create", "update", "delete", "deleteFile"] as const
+const threadsMethods = [
+  "list",
+  "create",
+  "retrieve",
+  "delete",
+  "getMessages",
+  "addMessages",
+  "run",
+  "getRun",
+  "runMessages",
+  "rerunMessages"
+] as const
+const threadsStreams = ["runStream", "runMessagesStream", "rerunMessagesStream"] as const
+
 // A method the test did not mock is a mistake in the test, not a failure of the API: it dies with a clear message.
 const missing = (name: string) => () => Effect.dieMessage(`GigaChat.layerMock: no handler for ${name}`)
 const missingStream = (name: string) => () => Stream.dieMessage(`GigaChat.layerMock: no handler for ${name}`)
+
+/** A namespace of the service: the handlers given, the others dying with their name. */
+const namespace = (
+  name: string,
+  handlers: Readonly<Record<string, unknown>> | undefined,
+  methods: ReadonlyArray<string>,
+  streams: ReadonlyArray<string>
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const method of methods) out[method] = handlers?.[method] ?? missing(`${name}.${method}`)
+  for (const method of streams) out[method] = handlers?.[method] ?? missingStream(`${name}.${method}`)
+  return out
+}
 
 /** @internal */
 export const make = (handlers: GigaChat.MockHandlers): GigaChat.Service => {
@@ -46,5 +76,12 @@ export const make = (handlers: GigaChat.MockHandlers): GigaChat.Service => {
     ((request: GigaChat.CompletionsInput, options: any) =>
       ToolLoop.runTools(mocked.completions.create, request, options))
   service.completions = completions
+  service.assistants = namespace("assistants", handlers.assistants, assistantsMethods, [])
+  service.threads = namespace("threads", handlers.threads, threadsMethods, threadsStreams)
+  const batches: Record<string, unknown> = {}
+  for (const name of ["create", "get", "list", "waitFor", "chatResults", "embeddingsResults"] as const) {
+    batches[name] = handlers.batches?.[name] ?? missing(`batches.${name}`)
+  }
+  service.batches = batches
   return mocked
 }

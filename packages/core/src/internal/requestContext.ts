@@ -1,3 +1,4 @@
+import * as Channel from "effect/Channel"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
@@ -35,7 +36,8 @@ const merge = (current: RequestContext, next: RequestContext): RequestContext =>
   return { ...current, ...next, headers }
 }
 
-type Field = "sessionId" | "requestId" | "clientId" | "serviceId" | "operationId" | "traceId" | "agentId"
+type Header = "sessionId" | "requestId" | "clientId" | "serviceId" | "operationId" | "traceId" | "agentId"
+type Field = Header | "chatUrl" | "chatCompletionsUrl"
 
 /** @internal */
 export const withField = (field: Field) =>
@@ -61,7 +63,7 @@ export const withHeaders = dual<
   <A, E, R>(self: Effect.Effect<A, E, R>, headers: Readonly<Record<string, string>>) => Effect.Effect<A, E, R>
 >(2, (self, headers) => withContext(self, { headers }))
 
-const wireNames: ReadonlyArray<readonly [Field, string]> = [
+const wireNames: ReadonlyArray<readonly [Header, string]> = [
   ["sessionId", "x-session-id"],
   ["requestId", "x-request-id"],
   ["serviceId", "x-service-id"],
@@ -88,6 +90,33 @@ export const toHeaders = (context: RequestContext): Record<string, string> => {
   }
   return out
 }
+
+/**
+ * The URL a chat call goes to: the context's override when it is set and not empty, else the default.
+ *
+ * @internal
+ */
+export const chatUrlOf = (
+  fiber: { readonly getFiberRef: <A>(ref: FiberRef.FiberRef<A>) => A },
+  field: "chatUrl" | "chatCompletionsUrl"
+): string | undefined => {
+  const url = fiber.getFiberRef(currentRequestContext)[field]
+  return url === undefined || url === "" ? undefined : url
+}
+
+/**
+ * A chat stream built with the URL of the fiber that runs it. A channel, not `Stream.unwrap`, so that the stream's
+ * elements do not pass through a `flatMap` each (which costs effects on every network read).
+ *
+ * @internal
+ */
+export const streamWithChatUrl = <A, E>(
+  field: "chatUrl" | "chatCompletionsUrl",
+  f: (url: string | undefined) => Stream.Stream<A, E>
+): Stream.Stream<A, E> =>
+  Stream.fromChannel(
+    Channel.unwrap(Effect.withFiberRuntime((fiber) => Effect.succeed(Stream.toChannel(f(chatUrlOf(fiber, field))))))
+  )
 
 /** @internal */
 export const hasAuthorization = (context: RequestContext): boolean =>

@@ -167,3 +167,21 @@ const requestCheck = <A, I>(schema: Schema.Schema<A, I>): ((u: unknown) => boole
   requestChecks.set(schema, check)
   return check
 }
+
+/**
+ * A request body as the caller wrote it (the Schema's encoded side, defaults left out) checked by decoding it, then
+ * encoded with its defaults filled in: a value the Schema refuses is an `InvalidRequestError` naming each field.
+ *
+ * @internal
+ */
+export const normalizeBodyEither = <A, I>(
+  schema: Schema.Schema<A, I>,
+  value: unknown
+): Either.Either<unknown, GigaChatError.InvalidRequestError> =>
+  Either.flatMap(
+    Either.mapLeft(
+      Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: "error" })(value),
+      (error) => new GigaChatError.InvalidRequestError({ description: describeParseError(error), cause: error })
+    ),
+    (decoded) => encodeBodyEither(schema, decoded)
+  )

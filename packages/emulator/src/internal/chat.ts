@@ -2,15 +2,8 @@
  * v1 and v2 chat of the emulator: reads a request, decides what the assistant answers (text, a function call or
  * structured output) and renders it as a JSON body or as SSE frames in the shape the real server uses.
  */
-import {
-  countTokens,
-  describeFunctionResult,
-  fitsSchema,
-  replyTo,
-  sampleFromSchema,
-  sampleRegex,
-  splitWords
-} from "./text.js"
+import { asksForImage, chooseFunction, functionArguments, structuredValue } from "./prompt.js"
+import { countTokens, describeFunctionResult, fitsSchema, replyTo, sampleRegex, splitWords } from "./text.js"
 
 type JsonObject = Record<string, unknown>
 
@@ -26,6 +19,8 @@ export interface ChatEnvironment {
   readonly fileExists: (id: string) => boolean
   readonly nowSeconds: number
   readonly uuid: () => string
+  /** Stores a generated JPEG for the prompt and returns its file id. */
+  readonly createImage: (prompt: string) => string
 }
 
 /**
@@ -40,6 +35,7 @@ export type ChatOutcome =
 
 interface FunctionSpec {
   readonly name: string
+  readonly description?: string | undefined
   readonly parameters: unknown
 }
 
@@ -58,11 +54,14 @@ interface Conversation {
   readonly functionsDisabled: boolean
   readonly responseFormat: ResponseFormat | undefined
   readonly promptTokens: number
+  /** `"forced"` when the request forces the image tool, `"offered"` when it only makes it available. */
+  readonly imageTool: "forced" | "offered" | undefined
 }
 
 type Answer =
   | { readonly _tag: "Text"; readonly text: string }
   | { readonly _tag: "FunctionCall"; readonly name: string; readonly arguments: JsonObject }
+  | { readonly _tag: "Image"; readonly fileId: string; readonly text: string }
 
 const error = (status: number, message: string): ChatOutcome => ({ _tag: "Error", status, message })
 
@@ -74,42 +73,6 @@ const parseMaybeJson = (text: string): unknown => {
   }
 }
 
-const argumentValue = (schema: unknown, name: string, prompt: string): unknown => {
-  if (!isRecord(schema)) return prompt
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0]
-  if (schema.type === "string" && schema.format === undefined) {
-    const identifier = /[\p{L}\p{N}][\p{L}\p{N}_-]*\d[\p{L}\p{N}_-]*/u.exec(prompt)
-    if (identifier) return identifier[0]
-    const words = prompt.match(/[\p{L}\p{N}_-]+/gu)
-    return words === null ? name : words[words.length - 1]
-  }
-  if (schema.type === "integer" || schema.type === "number") {
-    const number = /-?\d+(?:\.\d+)?/.exec(prompt)
-    if (number) return schema.type === "integer" ? Math.trunc(Number(number[0])) : Number(number[0])
-  }
-  return sampleFromSchema(schema, undefined, name)
-}
-
-/** Arguments for a call: the required parameters (or all when none is required), filled from the prompt. */
-const functionArguments = (parameters: unknown, prompt: string, partial: unknown): JsonObject => {
-  const result: JsonObject = {}
-  if (isRecord(parameters) && isRecord(parameters.properties)) {
-    const required = Array.isArray(parameters.required) ?
-      parameters.required.filter((key): key is string => typeof key === "string") :
-      Object.keys(parameters.properties)
-    for (const key of required) {
-      result[key] = argumentValue(parameters.properties[key], key, prompt)
-    }
-  }
-  return isRecord(partial) ? { ...result, ...partial } : result
-}
-
-const mentions = (prompt: string, name: string): boolean => {
-  const text = prompt.toLowerCase()
-  const lower = name.toLowerCase()
-  return text.includes(lower) || text.includes(lower.replace(/[_-]+/g, " "))
-}
-
 const structuredAnswer = (format: ResponseFormat, prompt: string): string | undefined => {
   if (format.type === "json_schema") {
     const schema = format.schema
@@ -119,7 +82,7 @@ const structuredAnswer = (format: ResponseFormat, prompt: string): string | unde
       const quoted = parseMaybeJson(prompt.slice(start, end + 1))
       if (fitsSchema(quoted, schema)) return JSON.stringify(quoted, null, 4)
     }
-    return JSON.stringify(sampleFromSchema(schema), null, 4)
+    return JSON.stringify(structuredValue(schema, prompt), null, 4)
   }
   if (format.type === "regex") {
     return (typeof format.regex === "string" ? sampleRegex(format.regex) : undefined) ?? "emulator"
@@ -127,25 +90,33 @@ const structuredAnswer = (format: ResponseFormat, prompt: string): string | unde
   return undefined
 }
 
-const answer = (conversation: Conversation): Answer => {
+const imageAnswer = (conversation: Conversation, environment: ChatEnvironment): Answer => ({
+  _tag: "Image",
+  fileId: environment.createImage(conversation.lastUserText),
+  text: "Here is the image you asked for."
+})
+
+const answer = (conversation: Conversation, environment: ChatEnvironment): Answer => {
   if (conversation.functionResult !== undefined) {
     return {
       _tag: "Text",
       text: describeFunctionResult(conversation.functionResult.name, conversation.functionResult.result)
     }
   }
+  if (conversation.imageTool === "forced") return imageAnswer(conversation, environment)
   if (conversation.functions.length > 0 && !conversation.functionsDisabled) {
     const forced = conversation.forcedFunction
     const spec = forced !== undefined ?
       conversation.functions.find((f) => f.name === forced.name) ?? { name: forced.name, parameters: undefined } :
-      conversation.functions.find((f) => mentions(conversation.lastUserText, f.name))
+      chooseFunction(conversation.lastUserText, conversation.functions)
     if (spec !== undefined) {
-      return {
-        _tag: "FunctionCall",
-        name: spec.name,
-        arguments: functionArguments(spec.parameters, conversation.lastUserText, forced?.partialArguments)
-      }
+      const partial = forced?.partialArguments
+      const args = functionArguments(spec.parameters, conversation.lastUserText)
+      return { _tag: "FunctionCall", name: spec.name, arguments: isRecord(partial) ? { ...args, ...partial } : args }
     }
+  }
+  if (conversation.imageTool === "offered" && asksForImage(conversation.lastUserText)) {
+    return imageAnswer(conversation, environment)
   }
   if (conversation.responseFormat !== undefined) {
     const structured = structuredAnswer(conversation.responseFormat, conversation.lastUserText)
@@ -155,12 +126,24 @@ const answer = (conversation: Conversation): Answer => {
 }
 
 const completionTokens = (answer: Answer): number =>
-  Math.max(1, countTokens(answer._tag === "Text" ? answer.text : JSON.stringify(answer.arguments)))
+  Math.max(1, countTokens(answer._tag === "FunctionCall" ? JSON.stringify(answer.arguments) : answer.text))
+
+/** The v1 text of an answer: an image is the `<img>` tag the real API writes, then a sentence. */
+const v1Text = (answer: Answer): string =>
+  answer._tag === "Text" ? answer.text : answer._tag === "Image" ?
+    `<img src="${answer.fileId}" fuse="true"/> ${answer.text}` :
+    ""
 
 const functionSpecs = (value: unknown): Array<FunctionSpec> =>
   Array.isArray(value) ?
     value.flatMap((item) =>
-      isRecord(item) && typeof item.name === "string" ? [{ name: item.name, parameters: item.parameters }] : []
+      isRecord(item) && typeof item.name === "string" ?
+        [{
+          name: item.name,
+          description: typeof item.description === "string" ? item.description : undefined,
+          parameters: item.parameters
+        }] :
+        []
     ) :
     []
 
@@ -208,7 +191,14 @@ const v1Conversation = (body: JsonObject, environment: ChatEnvironment): Convers
     functionResult = { name, result: parseMaybeJson(typeof last.content === "string" ? last.content : "") }
   }
   const functionCall = body.function_call
+  // v1 reaches its built-in text2image only with `function_call: "auto"` (or by naming it).
+  const imageTool = isRecord(functionCall) && functionCall.name === "text2image" ?
+    "forced" :
+    functionCall === "auto" ?
+    "offered" :
+    undefined
   return {
+    imageTool,
     lastUserText,
     functionResult,
     functions: functionSpecs(body.functions),
@@ -239,11 +229,11 @@ export const v1 = (body: unknown, environment: ChatEnvironment): ChatOutcome => 
   if (!environment.isChatModel(model)) return error(404, "No such model")
   const conversation = v1Conversation(body, environment)
   if ("_tag" in conversation) return conversation
-  const result = answer(conversation)
+  const result = answer(conversation, environment)
   const completion = completionTokens(result)
   const usage = v1Usage(conversation.promptTokens, completion)
   const common = { created: environment.nowSeconds, model: servedModel(model), object: "chat.completion" }
-  const finishReason = result._tag === "Text" ? "stop" : "function_call"
+  const finishReason = result._tag === "FunctionCall" ? "function_call" : "stop"
   const functionMessage = result._tag === "FunctionCall" ?
     {
       content: "",
@@ -253,7 +243,7 @@ export const v1 = (body: unknown, environment: ChatEnvironment): ChatOutcome => 
     } :
     undefined
   if (body.stream !== true) {
-    const message = functionMessage ?? { content: result._tag === "Text" ? result.text : "", role: "assistant" }
+    const message = functionMessage ?? { content: v1Text(result), role: "assistant" }
     return {
       _tag: "Json",
       body: { choices: [{ message, index: 0, finish_reason: finishReason }], ...common, usage }
@@ -264,7 +254,7 @@ export const v1 = (body: unknown, environment: ChatEnvironment): ChatOutcome => 
   if (functionMessage !== undefined) {
     frame({ choices: [{ delta: functionMessage, index: 0, finish_reason: finishReason }], ...common, usage })
   } else {
-    const words = splitWords(result._tag === "Text" ? result.text : "")
+    const words = splitWords(v1Text(result))
     words.forEach((word, index) =>
       frame({
         choices: [{ delta: index === 0 ? { content: word, role: "assistant" } : { content: word }, index: 0 }],
@@ -322,14 +312,18 @@ const v2Conversation = (body: JsonObject, environment: ChatEnvironment): Convers
     }
   }
   const functions: Array<FunctionSpec> = []
+  let imageOffered = false
   if (Array.isArray(body.tools)) {
     for (const tool of body.tools) {
       if (isRecord(tool) && isRecord(tool.functions)) functions.push(...functionSpecs(tool.functions.specifications))
+      if (tool === "image_generate" || (isRecord(tool) && "image_generate" in tool)) imageOffered = true
     }
   }
   const toolConfig = isRecord(body.tool_config) ? body.tool_config : {}
   const modelOptions = isRecord(body.model_options) ? body.model_options : {}
+  const imageForced = toolConfig.mode === "forced" && toolConfig.tool_name === "image_generate"
   return {
+    imageTool: imageForced ? "forced" : imageOffered && toolConfig.mode !== "none" ? "offered" : undefined,
     lastUserText,
     functionResult: lastResult,
     functions,
@@ -360,18 +354,25 @@ export const v2 = (body: unknown, environment: ChatEnvironment): ChatOutcome => 
   if (!environment.isChatModel(model)) return error(404, "No such model")
   const conversation = v2Conversation(body, environment)
   if ("_tag" in conversation) return conversation
-  const result = answer(conversation)
+  const result = answer(conversation, environment)
   const completion = completionTokens(result)
   const usage = v2Usage(conversation.promptTokens, completion)
   const common = { model: servedModel(model), created_at: environment.nowSeconds }
-  const finishReason = result._tag === "Text" ? "stop" : "function_call"
+  const finishReason = result._tag === "FunctionCall" ? "function_call" : "stop"
   // The real server answers with a tool state id whenever tools were offered (singular name, unlike the request).
   const toolState = Array.isArray(body.tools) && body.tools.length > 0 ? { tool_state_id: environment.uuid() } : {}
   const functionContent = result._tag === "FunctionCall" ?
     [{ function_call: { name: result.name, arguments: result.arguments } }] :
     undefined
+  // As the recorded answer of the real server: the files part first, then the text.
+  const filesPart = result._tag === "Image" ?
+    { files: [{ id: result.fileId, mime: "image/jpeg", target: "image" }] } :
+    undefined
   if (body.stream !== true) {
-    const content = functionContent ?? [{ text: result._tag === "Text" ? result.text : "" }]
+    const content = functionContent ??
+      (result._tag === "FunctionCall" ? [] : filesPart !== undefined ?
+        [filesPart, { text: result.text }] :
+        [{ text: result.text }])
     return {
       _tag: "Json",
       body: {
@@ -390,11 +391,28 @@ export const v2 = (body: unknown, environment: ChatEnvironment): ChatOutcome => 
       messages: [{ role: "assistant", ...toolState, content: functionContent }]
     })
   } else {
-    const words = splitWords(result._tag === "Text" ? result.text : "")
+    if (filesPart !== undefined) {
+      frame("response.tool.completed", {
+        ...common,
+        messages: [{
+          role: "reasoning",
+          content: [{ tool_execution: { name: "image_generate", status: "success", censored: false } }]
+        }]
+      })
+      frame("response.message.delta", {
+        ...common,
+        messages: [{ role: "assistant", ...toolState, content: [filesPart] }]
+      })
+    }
+    const words = splitWords(result._tag === "FunctionCall" ? "" : result.text)
     words.forEach((word, index) =>
       frame("response.message.delta", {
         ...common,
-        messages: [{ role: "assistant", ...(index === 0 ? toolState : {}), content: [{ text: word }] }]
+        messages: [{
+          role: "assistant",
+          ...(index === 0 && filesPart === undefined ? toolState : {}),
+          content: [{ text: word }]
+        }]
       })
     )
   }

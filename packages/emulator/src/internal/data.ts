@@ -102,3 +102,16 @@ export const statusText: Readonly<Record<number, string>> = {
   503: "Service Unavailable",
   504: "Gateway Timeout"
 }
+
+/**
+ * The picture every generated image is: an 8×8 grey baseline JPEG (JFIF), small and valid for any decoder.
+ *
+ * @internal
+ */
+export const generatedJpeg: Uint8Array = Uint8Array.from(
+  atob(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB" +
+      "AQEBAQH/wAALCAAIAAgBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAAA/AD//2Q=="
+  ),
+  (c) => c.charCodeAt(0)
+)

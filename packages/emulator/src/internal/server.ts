@@ -11,11 +11,14 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as GigaChatEmulator from "../GigaChatEmulator.js"
+import * as Batches from "./batches.js"
 import * as Chat from "./chat.js"
+import * as Checks from "./checks.js"
 import * as Data from "./data.js"
 import * as Faults from "./faults.js"
 import * as OpenApi from "./openapi.js"
 import * as Text from "./text.js"
+import * as Threads from "./threads.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // State
@@ -226,6 +229,32 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
     const visible = (file: StoredFile, clientId: string | undefined): boolean =>
       file.clientId === undefined || file.clientId === clientId
 
+    /** Stores a file the emulator made (a generated image, a batch's results) for the caller to download. */
+    const storeFile = (content: Uint8Array, filename: string, contentType: string, now: number, clientId?: string) => {
+      const file: StoredFile = {
+        id: uuid(),
+        filename,
+        purpose: "general",
+        contentType,
+        content,
+        createdAt: Math.floor(now / 1000),
+        clientId
+      }
+      state.files.set(file.id, file)
+      return file.id
+    }
+
+    const chatEnvironment = (now: number, clientId: string | undefined): Chat.ChatEnvironment => ({
+      isChatModel: (model) => findModel(model, "chat") !== undefined,
+      fileExists: (id) => {
+        const file = state.files.get(id)
+        return file !== undefined && visible(file, clientId)
+      },
+      nowSeconds: Math.floor(now / 1000),
+      uuid,
+      createImage: () => storeFile(Data.generatedJpeg, "image.jpg", "image/jpeg", now, clientId)
+    })
+
     // -------------------------------------------------------------------------------------------------------------
     // Handlers
     // -------------------------------------------------------------------------------------------------------------
@@ -301,15 +330,7 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
     const chat = (answer: (body: unknown, environment: Chat.ChatEnvironment) => Chat.ChatOutcome) =>
       withJson((body, info) =>
         Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
-          const outcome = answer(body, {
-            isChatModel: (model) => findModel(model, "chat") !== undefined,
-            fileExists: (id) => {
-              const file = state.files.get(id)
-              return file !== undefined && visible(file, info.clientId)
-            },
-            nowSeconds: Math.floor(info.now / 1000),
-            uuid
-          })
+          const outcome = answer(body, chatEnvironment(info.now, info.clientId))
           switch (outcome._tag) {
             case "Error":
               return apiError(outcome.status, outcome.message)
@@ -326,6 +347,18 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
         })
       )
 
+    // Assistants, threads and chat storage (internal/threads.ts): this emulator's state, cleared by `reset`.
+    const threads = Threads.make({ fileName: (id) => state.files.get(id)?.filename })
+
+    /** A GET of the threads API: the query in, a JSON answer or an API error out. */
+    const withQuery = (answer: (query: URLSearchParams) => Chat.ChatOutcome) =>
+      Effect.map(HttpServerRequest.HttpServerRequest, (request) => {
+        const outcome = answer(new URLSearchParams(request.url.split("?")[1] ?? ""))
+        return outcome._tag === "Json" ? json(outcome.body) : outcome._tag === "Error" ?
+          apiError(outcome.status, outcome.message) :
+          apiError(500, "Internal Server Error")
+      })
+
     const inputTexts = (input: unknown): ReadonlyArray<string> | undefined =>
       typeof input === "string" ?
         [input] :
@@ -333,25 +366,73 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
         input :
         undefined
 
-    const embeddings = withJson((body) => {
-      if (!isRecord(body)) return Effect.succeed(apiError(422, "Invalid params: the body must be a JSON object"))
+    const reply = (answer: Checks.Reply) => json(answer.body, answer.status)
+
+    const embeddingsReply = (body: unknown): Checks.Reply => {
+      const fail = (status: number, message: string) => ({ status, body: { status, message } })
+      if (!isRecord(body)) return fail(422, "Invalid params: the body must be a JSON object")
       const modelId = typeof body.model === "string" ? body.model : "Embeddings"
       const model = findModel(modelId, "embedder")
-      if (model === undefined) return Effect.succeed(apiError(404, "No such model"))
+      if (model === undefined) return fail(404, "No such model")
       const texts = inputTexts(body.input)
-      if (texts === undefined) return Effect.succeed(apiError(422, "Invalid params: input must be a list of strings"))
+      if (texts === undefined) return fail(422, "Invalid params: input must be a list of strings")
       const dimensions = Data.embeddingDimensions[model.id] ?? Data.defaultEmbeddingDimension
-      return Effect.succeed(json({
-        object: "list",
-        model: model.id,
-        data: texts.map((text, index) => ({
-          object: "embedding",
-          index,
-          embedding: Text.embed(text, dimensions),
-          usage: { prompt_tokens: Text.countTokens(text) }
-        }))
-      }))
-    })
+      return {
+        status: 200,
+        body: {
+          object: "list",
+          model: model.id,
+          data: texts.map((text, index) => ({
+            object: "embedding",
+            index,
+            embedding: Text.embed(text, dimensions),
+            usage: { prompt_tokens: Text.countTokens(text) }
+          }))
+        }
+      }
+    }
+
+    const embeddings = withJson((body) => Effect.succeed(reply(embeddingsReply(body))))
+
+    const batches = Batches.make({
+      answer: (method, request, now, clientId) => {
+        if (method === "embedder") return embeddingsReply(request)
+        const outcome = Chat.v1(
+          isRecord(request) ? { ...request, stream: false } : request,
+          chatEnvironment(now, clientId)
+        )
+        return outcome._tag === "Json" ?
+          { status: 200, body: outcome.body } :
+          { status: outcome._tag === "Error" ? outcome.status : 500, body: outcome }
+      },
+      storeResults: (content, now, clientId) =>
+        storeFile(content, "batch_results.jsonl", "application/jsonl", now, clientId),
+      uuid
+    }, Duration.toMillis(Duration.decode(options.batchDuration ?? Duration.seconds(3))))
+
+    const searchOf = (url: string) => new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "")
+
+    const createBatch = Effect.map(
+      Effect.zip(HttpServerRequest.HttpServerRequest, CurrentRequest),
+      ([request, info]) => reply(batches.create(searchOf(request.url), info.text, info.now, info.clientId))
+    )
+
+    const getBatches = Effect.map(
+      Effect.zip(HttpServerRequest.HttpServerRequest, CurrentRequest),
+      ([request, info]) => reply(batches.get(searchOf(request.url), info.now, info.clientId))
+    )
+
+    const filterCheck = withJson((body, info) =>
+      Effect.succeed(reply(Checks.filterCheck(body, {
+        isFilterModel: (model) => findModel(model, "filter") !== undefined,
+        fileExists: (id) => {
+          const file = state.files.get(id)
+          return file !== undefined && visible(file, info.clientId)
+        }
+      })))
+    )
+
+    const functionsValidate = withJson((body) => Effect.succeed(reply(Checks.validateFunction(body))))
 
     const tokensCount = withJson((body) => {
       if (!isRecord(body)) return Effect.succeed(apiError(422, "Invalid params: the body must be a JSON object"))
@@ -485,11 +566,30 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
         json({ functions })
     })
 
-    const router = HttpRouter.empty.pipe(
+    // The threads API's routes, then the others (one pipe takes at most 20 routes).
+    const threadRoutes = HttpRouter.empty.pipe(
+      HttpRouter.get("/api/v1/assistants", api(withQuery(threads.getAssistants))),
+      HttpRouter.post("/api/v1/assistants", api(chat(threads.createAssistant))),
+      HttpRouter.post("/api/v1/assistants/modify", api(chat(threads.modifyAssistant))),
+      HttpRouter.post("/api/v1/assistants/delete", api(chat(threads.deleteAssistant))),
+      HttpRouter.post("/api/v1/assistants/files/delete", api(chat(threads.deleteAssistantFile))),
+      HttpRouter.get("/api/v1/threads", api(withQuery(threads.listThreads))),
+      HttpRouter.post("/api/v1/threads", api(chat(threads.createThread))),
+      HttpRouter.post("/api/v1/threads/retrieve", api(chat(threads.retrieveThreads))),
+      HttpRouter.post("/api/v1/threads/delete", api(chat(threads.deleteThread))),
+      HttpRouter.get("/api/v1/threads/messages", api(withQuery(threads.getMessages))),
+      HttpRouter.post("/api/v1/threads/messages", api(chat(threads.addMessages))),
+      HttpRouter.get("/api/v1/threads/run", api(withQuery(threads.getRun))),
+      HttpRouter.post("/api/v1/threads/run", api(chat(threads.runThread(Chat.v1)))),
+      HttpRouter.post("/api/v1/threads/messages/run", api(chat(threads.runMessages(Chat.v1)))),
+      HttpRouter.post("/api/v1/threads/messages/rerun", api(chat(threads.rerunMessages(Chat.v1))))
+    )
+
+    const router = threadRoutes.pipe(
       HttpRouter.post("/api/v2/oauth", oauth),
       HttpRouter.post("/api/v1/token", passwordToken),
-      HttpRouter.post("/api/v1/chat/completions", api(chat(Chat.v1))),
-      HttpRouter.post("/api/v2/chat/completions", api(chat(Chat.v2))),
+      HttpRouter.post("/api/v1/chat/completions", api(chat(threads.v1(Chat.v1)))),
+      HttpRouter.post("/api/v2/chat/completions", api(chat(threads.v2(Chat.v2)))),
       HttpRouter.post("/api/v1/embeddings", api(embeddings)),
       HttpRouter.post("/api/v1/tokens/count", api(tokensCount)),
       HttpRouter.get("/api/v1/models", api(listModels)),
@@ -501,7 +601,11 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
       HttpRouter.get("/api/v1/files/:id/content", api(fileContent)),
       HttpRouter.get("/api/v1/balance", api(getBalance)),
       HttpRouter.post("/api/v1/ai/check", api(aiCheck)),
-      HttpRouter.post("/api/v1/functions/convert", api(functionsConvert))
+      HttpRouter.post("/api/v1/functions/convert", api(functionsConvert)),
+      HttpRouter.post("/api/v1/functions/validate", api(functionsValidate)),
+      HttpRouter.post("/api/v1/filter/check", api(filterCheck)),
+      HttpRouter.post("/api/v1/batches", api(createBatch)),
+      HttpRouter.get("/api/v1/batches", api(getBatches))
     )
 
     // -------------------------------------------------------------------------------------------------------------
@@ -593,6 +697,8 @@ export const make = (options: GigaChatEmulator.Options = {}): Effect.Effect<Giga
       reset: Effect.sync(() => {
         state.tokens.clear()
         state.files.clear()
+        threads.reset()
+        batches.clear()
         state.faults = initialFaults.map(Faults.activate)
         state.log = []
         state.issuedTokens = 0
