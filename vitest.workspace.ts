@@ -4,6 +4,7 @@
  */
 export default [
   "packages/core/vitest.config.ts",
+  "packages/ai/vitest.config.ts",
   "packages/node/vitest.config.ts",
   "packages/emulator/vitest.config.ts",
   "packages/examples/vitest.config.ts",

@@ -1,5 +1,6 @@
 /**
- * `pnpm build`: compiles @effect-gigachat/core, @effect-gigachat/node and @effect-gigachat/emulator to `packages/<pkg>/dist` (ESM `.js`,
+ * `pnpm build`: compiles @effect-gigachat/core, @effect-gigachat/node, @effect-gigachat/emulator and @effect-gigachat/ai to
+ * `packages/<pkg>/dist` (ESM `.js`,
  * `.d.ts`, source and declaration maps) with their `tsconfig.build.json`. Each `dist` and build-info file is removed
  * first, so a deleted module never lingers in `dist` (and in the tarball).
  */
@@ -9,7 +10,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node", "emulator"]
+const packages = ["core", "node", "emulator", "ai"]
 
 for (const pkg of packages) {
   const dir = path.join(root, "packages", pkg)

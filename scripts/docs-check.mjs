@@ -4,12 +4,13 @@
  *   node scripts/docs-check.mjs             check every public export, type-check the `@example` blocks, run docgen
  *   node scripts/docs-check.mjs --generate  only run docgen (what `pnpm docgen` does)
  *
- * 1. Every public module (`packages/{core,node,emulator}/src/*.ts`, not `internal/` or `bin/`) starts with a module JSDoc,
+ * 1. Every public module (`packages/{core,node,emulator,ai}/src/*.ts`, not `internal/` or `bin/`) starts with a module JSDoc,
  *    and every export in it (const, function, class, interface, type, namespace, re-export) and every class member
  *    docgen documents has its own multi-line JSDoc with a description and `@since` (`@internal`/`@ignore` opt out). All offenders are listed at once as `file:line` (docgen stops at the
  *    first kind of error per module, so fixing its list can reveal more).
- * 2. The ```ts blocks of `@example` tags are written to `packages/emulator/.docs-examples/` and type-checked against
- *    the workspace sources (they are not run: most of them would call the real API).
+ * 2. The ```ts blocks of `@example` tags are written to `packages/emulator/.docs-examples/` (those of
+ *    @effect-gigachat/ai to `packages/ai/.docs-examples/`, where @effect/ai resolves) and type-checked against the
+ *    workspace sources (they are not run: most of them would call the real API).
  * 3. `@effect/docgen` generates `packages/<pkg>/docs/` (git-ignored) and enforces `@since` and descriptions too.
  */
 import { spawnSync } from "node:child_process"
@@ -19,7 +20,7 @@ import { fileURLToPath } from "node:url"
 import ts from "typescript"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node", "emulator"]
+const packages = ["core", "node", "emulator", "ai"]
 const bin = (name) => path.join(root, "node_modules", ".bin", process.platform === "win32" ? `${name}.cmd` : name)
 
 const run = (command, args, options) => {
@@ -216,38 +217,45 @@ const examplesTsconfig = {
   include: ["*.ts"]
 }
 
-// One program for all the packages, inside packages/emulator so that `@effect-gigachat/emulator` (its own name) and
-// `@effect-gigachat/core` and `@effect-gigachat/node` (its dependencies) resolve to the workspace sources.
-const examplesDir = path.join(root, "packages", "emulator", ".docs-examples")
-fs.rmSync(examplesDir, { recursive: true, force: true })
-fs.mkdirSync(examplesDir)
+// One program for the packages the emulator depends on, inside packages/emulator so that `@effect-gigachat/emulator`
+// (its own name) and `@effect-gigachat/core` and `@effect-gigachat/node` (its dependencies) resolve to the workspace
+// sources; one inside packages/ai for @effect-gigachat/ai, whose examples also import @effect/ai and the emulator.
+const examplesDirOf = (pkg) => path.join(root, "packages", pkg === "ai" ? "ai" : "emulator", ".docs-examples")
+const examplesDirs = [...new Set(packages.map(examplesDirOf))]
+for (const dir of examplesDirs) {
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir)
+}
 let exampleCount = 0
+const countIn = new Map()
 for (const pkg of packages) {
   for (const file of publicModules(pkg)) {
     for (const example of examplesOf(file)) {
       const name = `${pkg}-${path.basename(file, ".ts")}-${example.line}.ts`
-      fs.writeFileSync(
-        path.join(examplesDir, name),
-        `// @example at ${path.relative(root, file)}:${example.line}\n${example.code}`
-      )
+      const dir = examplesDirOf(pkg)
+      fs.writeFileSync(path.join(dir, name), `// @example at ${path.relative(root, file)}:${example.line}\n${example.code}`)
       exampleCount++
+      countIn.set(dir, (countIn.get(dir) ?? 0) + 1)
     }
   }
 }
 let examplesOk = true
+const examplesStarted = Date.now()
+for (const dir of examplesDirs) {
+  if ((countIn.get(dir) ?? 0) === 0) continue
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(examplesTsconfig, null, 2))
+  examplesOk = run(bin("tsc"), ["-p", path.join(dir, "tsconfig.json")], { cwd: dir }).ok && examplesOk
+}
 if (exampleCount > 0) {
-  fs.writeFileSync(path.join(examplesDir, "tsconfig.json"), JSON.stringify(examplesTsconfig, null, 2))
-  const result = run(bin("tsc"), ["-p", path.join(examplesDir, "tsconfig.json")], { cwd: examplesDir })
-  examplesOk = result.ok
   console.log(
     `docs-check: ${exampleCount} @example block(s) ${
-      result.ok
+      examplesOk
         ? "type-check"
         : "do NOT type-check, or the sources they import do not (example files: <package>-<Module>-<line>.ts)"
-    } (${result.seconds} s)`
+    } (${((Date.now() - examplesStarted) / 1000).toFixed(1)} s)`
   )
 }
-fs.rmSync(examplesDir, { recursive: true, force: true })
+for (const dir of examplesDirs) fs.rmSync(dir, { recursive: true, force: true })
 
 // ---------------------------------------------------------------------------------------------------------------
 // 3. docgen

@@ -5,17 +5,19 @@
  *   node scripts/pack-check.mjs --contents-only  only steps 1-2 (no npm install, a few seconds)
  *   node scripts/pack-check.mjs --keep           keep the scratch directory for a look
  *
- * 1. `pnpm pack` @effect-gigachat/core, @effect-gigachat/node and @effect-gigachat/emulator into a temporary directory; the file list is read
+ * 1. `pnpm pack` @effect-gigachat/core, @effect-gigachat/node, @effect-gigachat/emulator and @effect-gigachat/ai into a
+ *    temporary directory; the file list is read
  *    from the tarball itself, and the manifest is the packed one (publishConfig applied, workspace: replaced).
  * 2. Contents: every target the `exports` map (and `main`, `types`) names is in the tarball; every public module
  *    `src/<Module>.ts` has an `./<Module>` entry and every entry a module; every relative import of a packed
  *    `.js`/`.d.ts` resolves to a packed file; every bare import is a `node:` builtin or a declared dependency or
  *    peer dependency (so nothing works only because the workspace has it); no `workspace:` or unranged dependency.
- * 3. A scratch project in a fresh temporary directory (outside the workspace) `npm install`s the three tarballs and
+ * 3. A scratch project in a fresh temporary directory (outside the workspace) `npm install`s the four tarballs and
  *    the peers from the registry (the ranges of the packed peerDependencies), type-checks a program with the
  *    workspace's TypeScript (NodeNext and Bundler resolution, `skipLibCheck: false` for our declarations), runs it
  *    with Node (it serves the emulator on 127.0.0.1 with NodeGigaChatEmulator and chats with it through
- *    NodeGigaChat), and checks that the packages' `internal/*` modules cannot be imported.
+ *    NodeGigaChat, and through @effect/ai's LanguageModel on GigaChatLanguageModel), and checks that the packages'
+ *    `internal/*` modules cannot be imported.
  */
 import { spawnSync } from "node:child_process"
 import * as fs from "node:fs"
@@ -25,7 +27,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const packages = ["core", "node", "emulator"]
+const packages = ["core", "node", "emulator", "ai"]
 const contentsOnly = process.argv.includes("--contents-only")
 const keep = process.argv.includes("--keep")
 const isWindows = process.platform === "win32"
@@ -199,11 +201,13 @@ const checkContents = ({ dir, files, manifest, packageDir, pkg }) => {
 // 3. install and run outside the workspace
 // ---------------------------------------------------------------------------------------------------------------
 
-const program = `import { GigaChat } from "@effect-gigachat/core"
+const program = `import { GigaChatLanguageModel } from "@effect-gigachat/ai"
+import { GigaChat } from "@effect-gigachat/core"
 import * as GigaChatError from "@effect-gigachat/core/GigaChatError"
 import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import * as NodeGigaChatEmulator from "@effect-gigachat/emulator/NodeGigaChatEmulator"
 import { NodeGigaChat } from "@effect-gigachat/node"
+import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -231,6 +235,11 @@ const program = Effect.gen(function*() {
   )
   const tag: GigaChatError.GigaChatError["_tag"] = missing._tag
   yield* Console.log(\`error: \${tag} \${GigaChatError.isGigaChatError(missing)}\`)
+  const generated = yield* LanguageModel.generateText({ prompt: "Hello from @effect/ai" }).pipe(
+    Effect.provide(GigaChatLanguageModel.model("GigaChat")),
+    Effect.provide(layer)
+  )
+  yield* Console.log(\`ai: \${generated.text} (\${generated.finishReason})\`)
 })
 
 Effect.runPromise(Effect.scoped(program)).catch((error: unknown) => {
@@ -243,6 +252,7 @@ Effect.runPromise(Effect.scoped(program)).catch((error: unknown) => {
 const internalProbe =
   `const attempts = ["@effect-gigachat/core/internal/gigachat", "@effect-gigachat/core/internal/gigachat.js",
   "@effect-gigachat/node/internal/nodeGigaChat.js", "@effect-gigachat/emulator/internal/server.js",
+  "@effect-gigachat/ai/internal/errors.js",
   "@effect-gigachat/core/dist/GigaChat.js"]
 for (const specifier of attempts) {
   try {
@@ -325,7 +335,7 @@ const installAndRun = (packed) => {
   const installed = [...Object.keys(dependencies), "@effect/cluster", "@effect/rpc", "@effect/sql"]
     .map((name) => `${name}@${versionIn(name)}`)
   log(`installed ${installed.join(", ")}`)
-  for (const dependent of ["node", "emulator"]) {
+  for (const dependent of ["node", "emulator", "ai"]) {
     const nested = path.join(app, "node_modules", "@effect-gigachat", dependent, "node_modules", "@effect-gigachat")
     if (fs.existsSync(nested)) fail(`@effect-gigachat/${dependent} got its own copy of ${fs.readdirSync(nested).join(", ")}`)
   }
@@ -338,7 +348,7 @@ const installAndRun = (packed) => {
 
   const output = exec(process.execPath, [path.join("build", "main.js")], { cwd: app, env, timeout: 120_000 })
   quote(output)
-  for (const expected of [/^answer: \S/m, /^streamed: \S/m, /^error: NotFoundError true$/m]) {
+  for (const expected of [/^answer: \S/m, /^streamed: \S/m, /^error: NotFoundError true$/m, /^ai: \S.* \(stop\)$/m]) {
     if (!expected.test(output)) fail(`the program's output has no line matching ${expected}`)
   }
   const probe = exec(process.execPath, ["internal-probe.mjs"], { cwd: app, env })

@@ -4,8 +4,8 @@
  * the tsx loader every import of every client goes through its resolve/load hooks and our sources are transpiled
  * on load, which made start-up several times slower and would dominate the cold-start figures.
  *
- * `@effect-gigachat/core[/X]` and `@effect-gigachat/node[/X]` are rewritten to the compiled files; every other import
- * (effect, @effect/platform, undici, gigachat) resolves from `packages/bench/node_modules` as usual. A file is only
+ * `@effect-gigachat/core[/X]`, `@effect-gigachat/node[/X]` and `@effect-gigachat/ai[/X]` are rewritten to the compiled
+ * files; every other import (effect, @effect/platform, @effect/ai, undici, gigachat) resolves from `packages/bench/node_modules` as usual. A file is only
  * compiled again when its source is newer than its output.
  */
 import * as Fs from "node:fs"
@@ -16,13 +16,14 @@ import ts from "typescript"
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
 const packagesDir = Path.resolve(here, "..", "..")
 
-/** Where the compiled files go: `build/js/<bench|core|node>/...`. */
+/** Where the compiled files go: `build/js/<bench|core|node|ai>/...`. */
 export const outDir = Path.resolve(here, "..", "build", "js")
 
 const sources: ReadonlyArray<readonly [name: string, dir: string]> = [
   ["bench", Path.join(packagesDir, "bench", "src")],
   ["core", Path.join(packagesDir, "core", "src")],
-  ["node", Path.join(packagesDir, "node", "src")]
+  ["node", Path.join(packagesDir, "node", "src")],
+  ["ai", Path.join(packagesDir, "ai", "src")]
 ]
 
 const walk = (dir: string): Array<string> =>
@@ -32,7 +33,7 @@ const walk = (dir: string): Array<string> =>
     return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : []
   })
 
-const ownPackage = /(["'])@effect-gigachat\/(core|node)(\/[A-Za-z0-9_/]+)?\1/g
+const ownPackage = /(["'])@effect-gigachat\/(core|node|ai)(\/[A-Za-z0-9_/]+)?\1/g
 
 const rewrite = (code: string, file: string): string =>
   code.replace(ownPackage, (_, quote: string, name: string, subpath: string | undefined) => {

@@ -17,10 +17,20 @@ export type ClientName = "ours" | "undici" | "gigachat"
  * The workloads. Each stream phase has its own child: a client that fails one (the official package throws from an
  * event handler on an event split across two reads) leaves the others measurable and the next one unaffected.
  */
-export type WorkloadName = "chat" | "stream-long" | "stream-many" | "stream-paced" | "stampede"
+export type WorkloadName = "chat" | "stream-long" | "stream-many" | "stream-paced" | "stampede" | "ai-stream"
 
 /** Every workload, in the order they run. */
-export const workloads: ReadonlyArray<WorkloadName> = ["chat", "stream-long", "stream-many", "stream-paced", "stampede"]
+export const workloads: ReadonlyArray<WorkloadName> = [
+  "chat",
+  "stream-long",
+  "stream-many",
+  "stream-paced",
+  "stampede",
+  "ai-stream"
+]
+
+/** Workloads only our client runs (the others have no equivalent): `ai-stream`, the `@effect/ai` provider. */
+export const oursOnly: ReadonlyArray<WorkloadName> = ["ai-stream"]
 
 /** Sizes of every phase. */
 export interface Sizes {

@@ -6,8 +6,9 @@
  * Flags: `--quick` (small sizes, one run, nothing written unless `--write`), `--runs N` (default 3), `--budget S`
  * (default 270: a further run is only started when the last one's duration says it ends within S seconds of the
  * start, so that `pnpm bench` stays under 5 minutes on a slow or busy machine; 0 = no limit), `--clients a,b`,
- * `--workloads chat,stream-long,stream-many,stream-paced,stampede,startup` (`streaming` = the three stream ones;
- * `startup` = the package indexes against the modules, see `startup.ts`), `--profile` (a CPU profile of every child's measured phases into
+ * `--workloads chat,stream-long,stream-many,stream-paced,stampede,ai-stream,startup` (`streaming` = the three stream
+ * ones; `ai-stream` = `@effect/ai`'s `streamText` against `gc.completions.stream`, our client only; `startup` = the
+ * package indexes against the modules, see `startup.ts`), `--profile` (a CPU profile of every child's measured phases into
  * `profiles/`, see `profile.ts`; profiled runs are slower), `--write` / `--no-write`. `--parts` runs `parts.ts`
  * instead: the parts we wrote ourselves against the library parts they replace.
  */
@@ -19,9 +20,10 @@ import * as Url from "node:url"
 import { compile, outDir } from "./build.js"
 import type { Target } from "./client.js"
 import type { ClientName, Job, Result, RunStats, Sizes, WorkloadName } from "./job.js"
-import { workloads } from "./job.js"
+import { oursOnly, workloads } from "./job.js"
 import type { Measurement } from "./report.js"
 import { render } from "./report.js"
+import { loadHeading, writeKeeping } from "./resultsFile.js"
 import { measureStartup, renderStartup } from "./startup.js"
 
 const here = Path.dirname(Url.fileURLToPath(import.meta.url))
@@ -222,6 +224,7 @@ const main = async () => {
       for (const workload of options.workloads) {
         // The order of the clients changes every run, so that none always runs first (or last) after a change.
         for (const client of rotate(options.clients, run)) {
+          if (oursOnly.includes(workload) && client !== "ours") continue
           const id = `${++sequence}-${client}-${workload}`
           const target: Target = {
             origin,
@@ -282,7 +285,8 @@ const main = async () => {
   console.log()
   console.log(markdown)
   if (options.write) {
-    Fs.writeFileSync(Path.join(packageDir, "RESULTS.md"), markdown)
+    // The section of `pnpm load` (load.ts) stays.
+    writeKeeping(Path.join(packageDir, "RESULTS.md"), loadHeading, markdown)
     console.log(`written to ${Path.join(packageDir, "RESULTS.md")}`)
   }
   if (profileDir !== undefined) console.log(`CPU profiles of the measured phases in ${profileDir} (tsx src/profile.ts)`)

@@ -4,6 +4,7 @@
  */
 import type * as Os from "node:os"
 import type { ClientName, Phase, Result, RunStats, Sizes, WorkloadName } from "./job.js"
+import { oursOnly } from "./job.js"
 
 /** One child's outcome, as collected by `main.ts`. */
 export interface Measurement {
@@ -142,6 +143,16 @@ const streamColumns = (name: string): ReadonlyArray<Column> => [
 
 const count = (n: number): string => n.toLocaleString("en-US")
 
+/** `streamText`'s CPU per chunk over `gc.completions.stream`'s, within one child. */
+const aiOverCore: Extract = (m) => {
+  const ai = cpuMicrosPer("v2-ai")(m)
+  const core = cpuMicrosPer("v2-core")(m)
+  return ai === undefined || core === undefined || core === 0 ? undefined : ai / core
+}
+
+/** The most `streamText` may cost per chunk, in `gc.completions.stream`'s CPU (issue 20). */
+const aiStreamBudget = 1.5
+
 const tables = (sizes: Sizes): ReadonlyArray<Table> => [
   {
     title: `Chat: ${count(sizes.sequential)} sequential requests`,
@@ -212,6 +223,21 @@ const tables = (sizes: Sizes): ReadonlyArray<Table> => [
       { label: "p99 ms", better: "lower", digits: 0, value: field("stampede", "p99Ms") },
       { label: "CPU ms", better: "lower", digits: 0, value: field("stampede", "cpuMs") },
       { label: "peak RSS MB", better: "lower", digits: 0, value: field("stampede", "peakRssMb") }
+    ]
+  },
+  {
+    title: `@effect/ai: streamText against gc.completions.stream, one v2 stream of ${count(sizes.longStream)} chunks`,
+    note: "Our client only. The same v2 named-event stream (every event its own HTTP chunk, as fast as the client " +
+      "reads) folded into its text two ways: the core's chunks (`gc.completions.stream`), and the `text-delta` parts " +
+      "of `LanguageModel.streamText` on `GigaChatLanguageModel` (the provider's parts, decoded by @effect/ai's " +
+      "Schemas). Each is measured twice in one child (core, ai, ai, core); CPU per chunk is per event the server sent.",
+    workload: "ai-stream",
+    columns: [
+      { label: "stream chunks/s", better: "higher", digits: 0, value: perSecond("v2-core") },
+      { label: "streamText chunks/s", better: "higher", digits: 0, value: perSecond("v2-ai") },
+      { label: "stream CPU µs/chunk", better: "lower", digits: 2, value: cpuMicrosPer("v2-core") },
+      { label: "streamText CPU µs/chunk", better: "lower", digits: 2, value: cpuMicrosPer("v2-ai") },
+      { label: "streamText ÷ stream CPU", better: "lower", digits: 2, value: aiOverCore, noRatio: true }
     ]
   }
 ]
@@ -428,6 +454,20 @@ const goals = (report: Report): string => {
         verdict(end === undefined || max === undefined ? undefined : end < 1 && max < 1)
     )
   }
+  if (report.workloads.includes("ai-stream") && has("ours")) {
+    const ratios = measurementsOf(report, "ours", "ai-stream").flatMap((m) => {
+      const value = aiOverCore(m)
+      return value === undefined ? [] : [value]
+    })
+    const r = median(ratios)
+    lines.push(
+      `- \`streamText\` CPU per chunk at most ${aiStreamBudget}× \`gc.completions.stream\`'s (issue 20): ${
+        format(medianOf(report, "ours", "ai-stream", cpuMicrosPer("v2-ai")), 2)
+      } µs vs ${format(medianOf(report, "ours", "ai-stream", cpuMicrosPer("v2-core")), 2)} µs, ${
+        ratios.length === 0 ? "—" : runRatios(ratios)
+      } — ${verdict(r === undefined ? undefined : r <= aiStreamBudget)}`
+    )
+  }
   if (report.workloads.includes("stampede") && has("ours")) {
     const counts = report.measurements
       .filter((m) => m.client === "ours" && m.workload === "stampede" && m.result !== undefined)
@@ -492,10 +532,14 @@ export const render = (report: Report): string => {
   ]
   for (const table of tables(report.sizes)) {
     if (!report.workloads.includes(table.workload)) continue
+    // a workload only our client runs has a row for it alone
+    const scope = oursOnly.includes(table.workload)
+      ? { ...report, clients: report.clients.filter((client) => client === "ours") }
+      : report
     sections.push(
       "",
       renderTable(
-        report,
+        scope,
         table.title,
         table.note,
         table.columns,
@@ -505,8 +549,10 @@ export const render = (report: Report): string => {
     if (table.workload === "stampede") sections.push("", stampedeRuns(report))
   }
   const coldMeasurements = (client: ClientName) =>
-    report.measurements.filter((m) => m.client === client && m.workload !== "stampede")
-  if (report.workloads.some((workload) => workload !== "stampede")) {
+    report.measurements.filter((m) =>
+      m.client === client && m.workload !== "stampede" && !oursOnly.includes(m.workload)
+    )
+  if (report.workloads.some((workload) => workload !== "stampede" && !oursOnly.includes(workload))) {
     const samples = coldMeasurements(report.clients[0] ?? "ours").length
     sections.push(
       "",

@@ -3,7 +3,8 @@
  * heap, an event loop or a JIT with the client being measured. Every answer body is serialized once, ahead of time:
  * the server only matches the URL, drains the request and writes bytes.
  *
- * URLs are `/r/<run>/api/v2/oauth`, `/r/<run>/api/v1/chat/completions` and `/r/<run>/api/v1/embeddings`; `<run>`
+ * URLs are `/r/<run>/api/v2/oauth`, `/r/<run>/api/v1/chat/completions`, `/r/<run>/api/v1/embeddings` and (streams
+ * only, named events as the v2 API sends them) `/r/<run>/api/v2/chat/completions`; `<run>`
  * names the benchmark child, and requests are counted per run, so each child's OAuth and API request counts can be
  * read back over IPC. A chat request whose `Accept` is `text/event-stream` gets a stream whose length is taken from
  * the prompt (`"stream 500"` gives 500 chunks); every event goes out as its own HTTP chunk, as the real API sends
@@ -80,6 +81,28 @@ const lastEvent = event({
 })
 const doneEvent = Buffer.from("data: [DONE]\n\n", "utf8")
 
+/** The v2 stream: `response.message.delta` events, then `response.message.done` with the finish reason and usage. */
+const namedEvent = (name: string, value: unknown): Buffer =>
+  Buffer.from(`event: ${name}\ndata: ${JSON.stringify(value)}\n\n`, "utf8")
+const v2Delta = (text: string): Buffer =>
+  namedEvent("response.message.delta", {
+    model,
+    created_at: created,
+    messages: [{ role: "assistant", content: [{ text }] }]
+  })
+const v2Events = {
+  first: v2Delta("Конечно"),
+  middle: v2Delta(" токен"),
+  last: namedEvent("response.message.done", {
+    model,
+    created_at: created,
+    finish_reason: "stop",
+    usage: { input_tokens: 18, output_tokens: 68, total_tokens: 86 }
+  })
+}
+const v1Events = { first: firstEvent, middle: middleEvent, last: lastEvent }
+type Events = typeof v1Events
+
 const jsonHeaders = (body: Buffer): Http.OutgoingHttpHeaders => ({
   "content-type": "application/json",
   "content-length": body.length,
@@ -111,11 +134,11 @@ const bearer = `Bearer ${accessToken}`
 const batch = 64
 
 /** Event `index` of a stream of `total` chunks followed by `[DONE]` (index `total`). */
-const eventAt = (index: number, total: number): Buffer =>
-  index === total ? doneEvent : index === 0 ? firstEvent : index === total - 1 ? lastEvent : middleEvent
+const eventAt = (index: number, total: number, events: Events): Buffer =>
+  index === total ? doneEvent : index === 0 ? events.first : index === total - 1 ? events.last : events.middle
 
 /** Writes the events of one stream in corked batches, waiting for `drain` when the socket is full. */
-const writeStream = (response: Http.ServerResponse, total: number, counts: RunStats): void => {
+const writeStream = (response: Http.ServerResponse, total: number, counts: RunStats, events: Events): void => {
   let index = 0
   const pump = (): void => {
     while (index < total + 1) {
@@ -123,7 +146,7 @@ const writeStream = (response: Http.ServerResponse, total: number, counts: RunSt
       const end = Math.min(index + batch, total + 1)
       let writable = true
       for (; index < end; index++) {
-        writable = response.write(eventAt(index, total))
+        writable = response.write(eventAt(index, total, events))
         if (index < total) counts.streamChunks++
       }
       response.uncork()
@@ -140,13 +163,13 @@ const writeStream = (response: Http.ServerResponse, total: number, counts: RunSt
 /** Every millisecond, this many events, each its own write. */
 const pacedBatch = 10
 
-const writePaced = (response: Http.ServerResponse, total: number, counts: RunStats): void => {
+const writePaced = (response: Http.ServerResponse, total: number, counts: RunStats, events: Events): void => {
   let index = 0
   let firstWrite = 0
   const timer = setInterval(() => {
     if (index === 0) firstWrite = performance.now()
     for (let n = 0; n < pacedBatch && index <= total; n++, index++) {
-      response.write(eventAt(index, total))
+      response.write(eventAt(index, total, events))
       if (index < total) counts.streamChunks++
     }
     if (index > total) {
@@ -169,7 +192,8 @@ const handle = (request: Http.IncomingMessage, response: Http.ServerResponse): v
   const run = runEnd === -1 ? "default" : url.slice(3, runEnd)
   const route = runEnd === -1 ? url : url.slice(runEnd)
   const counts = statsOf(run)
-  const streaming = route === "/api/v1/chat/completions" &&
+  const v2 = route === "/api/v2/chat/completions"
+  const streaming = (route === "/api/v1/chat/completions" || v2) &&
     (request.headers.accept ?? "").includes("text/event-stream")
 
   const parts: Array<Buffer> = []
@@ -188,7 +212,7 @@ const handle = (request: Http.IncomingMessage, response: Http.ServerResponse): v
       response.writeHead(200, oauthHeaders).end(oauthBody)
       return
     }
-    if (route !== "/api/v1/chat/completions" && route !== "/api/v1/embeddings") {
+    if (route !== "/api/v1/chat/completions" && route !== "/api/v1/embeddings" && !streaming) {
       counts.notFound++
       response.writeHead(404).end()
       return
@@ -214,8 +238,8 @@ const handle = (request: Http.IncomingMessage, response: Http.ServerResponse): v
     const match = streamRequest.exec(Buffer.concat(parts).toString("utf8"))
     const total = Math.max(2, match === null ? 100 : Number(match[1]))
     response.writeHead(200, streamHeaders)
-    if (match?.[2] !== undefined) writePaced(response, total, counts)
-    else writeStream(response, total, counts)
+    if (match?.[2] !== undefined) writePaced(response, total, counts, v2 ? v2Events : v1Events)
+    else writeStream(response, total, counts, v2 ? v2Events : v1Events)
   })
 }
 

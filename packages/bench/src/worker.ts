@@ -207,7 +207,62 @@ const first = async (client: Client): Promise<number> => {
   return done
 }
 
+/**
+ * `ai-stream` (our client only): the same v2 stream of `longStream` events through `gc.completions.stream` and through
+ * `@effect/ai`'s `LanguageModel.streamText` on `GigaChatLanguageModel`, each folded into its text. Measured in the
+ * order core, ai, ai, core, so that neither always runs on the warmer JIT; a phase's count is the events the server
+ * sent, so its CPU per chunk compares the two.
+ */
+const runAiStream = async (job: Job): Promise<Result> => {
+  const client = (await import("./clientAi.js")).make(job.target)
+  const importMs = performance.now()
+  const chunks = job.sizes.longStream
+  // The first event's word, one per middle event; the done event carries none.
+  const expected = (n: number) => "Конечно" + " токен".repeat(n - 2)
+  for (let i = 0; i < 3; i++) {
+    await client.core(2000)
+    await client.ai(2000)
+  }
+  const profiling = await profiler(job)
+  const totals = new Map<string, { wallMs: number; cpuMs: number; peakRssMb: number }>()
+  const measure = async (name: string, run: () => Promise<string>): Promise<void> => {
+    progress = () => `${name}: streaming ${chunks} chunks`
+    collect()
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    const { peakRssMb, value } = await withRss(run)
+    const wallMs = performance.now() - start
+    const cpuUsed = cpuMs(cpu)
+    progress = undefined
+    if (value !== expected(chunks)) {
+      throw new Error(
+        `${name}: the text is not the stream's (${value.length} of ${expected(chunks).length} characters)`
+      )
+    }
+    const total = totals.get(name) ?? { wallMs: 0, cpuMs: 0, peakRssMb: 0 }
+    totals.set(name, {
+      wallMs: total.wallMs + wallMs,
+      cpuMs: total.cpuMs + cpuUsed,
+      peakRssMb: Math.max(total.peakRssMb, peakRssMb)
+    })
+  }
+  await measure("v2-core", () => client.core(chunks))
+  await measure("v2-ai", () => client.ai(chunks))
+  await measure("v2-ai", () => client.ai(chunks))
+  await measure("v2-core", () => client.core(chunks))
+  await profiling.stop()
+  await client.close()
+  return {
+    client: job.client,
+    workload: job.workload,
+    importMs,
+    phases: Array.from(totals, ([name, total]) => ({ name, count: 2 * chunks, ...total })),
+    maxRssMb: process.resourceUsage().maxRSS / 1024
+  }
+}
+
 const runJob = async (job: Job): Promise<Result> => {
+  if (job.workload === "ai-stream") return runAiStream(job)
   const { sizes } = job
   const client = await loadClient(job)
   const importMs = performance.now()

@@ -200,4 +200,22 @@ describe("bench report", () => {
     assert.include(verdict([1050, 1100, 1020]), "**not met**")
     assert.include(verdict([1005, 1050, 1002]), "**undecided**: kept up in 2 of 3 runs")
   })
+
+  it("ai-stream: streamText's CPU per chunk over gc.completions.stream's, within each run, in a row for ours alone", () => {
+    const aiStream = (run: number, coreCpuMs: number, aiCpuMs: number) =>
+      measured(run, "ours", "ai-stream", [
+        { name: "v2-core", wallMs: 1000, cpuMs: coreCpuMs },
+        { name: "v2-ai", wallMs: 1000, cpuMs: aiCpuMs }
+      ])
+    const markdown = render(report([aiStream(0, 10, 12), aiStream(1, 20, 26), aiStream(2, 40, 56)], ["ai-stream"]))
+    assert.include(
+      goal(markdown, "`streamText` CPU per chunk at most 1.5×"),
+      "26.00 µs vs 20.00 µs, 1.30× (runs: 1.20×, 1.30×, 1.40×) — **met**"
+    )
+    assert.include(markdown, "| effect-gigachat | 1,000 | 1,000 | 20.00 | 26.00 | 1.30 |")
+    assert.notInclude(markdown, "| raw undici | —")
+    assert.notInclude(markdown, "Cold start")
+    const over = render(report([aiStream(0, 10, 16)], ["ai-stream"]))
+    assert.include(goal(over, "`streamText` CPU per chunk at most 1.5×"), "1.60× (runs: 1.60×) — **not met**")
+  })
 })
