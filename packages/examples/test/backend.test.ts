@@ -219,11 +219,93 @@ describe("backend over loopback", () => {
       assert.strictEqual(after.status, 200)
     })))
 
-  it.scopedLive("shutdown ends open streams, stops listening and leaves no connection open", () =>
+  it.scopedLive(
+    "ten clients that disconnect midway leave no request and no connection open to GigaChat",
+    () =>
+      quiet(Effect.gen(function*() {
+        const { backend, emulator } = yield* setup({
+          backend: { maxConcurrentChats: 20 },
+          faults: [slowStream]
+        })
+        // Each client reads three tokens of a 100-token reply (20 s at this pace), then hangs up.
+        const clients = yield* Effect.all(
+          Array.from(
+            { length: 10 },
+            () => streamEvents(backend.url, longPrompt).pipe(Stream.take(3), Stream.runCollect)
+          ),
+          { concurrency: "unbounded" }
+        )
+        assert.deepStrictEqual(
+          clients.map((events) => deltas(events)),
+          Array.from({ length: 10 }, () => "1, 2, 3, ")
+        )
+        yield* eventually("the emulator's streams are cancelled", emulator.emulator.activeRequests, (n) => n === 0)
+        yield* eventually("the backend's requests are over", backend.inFlight, (n) => n === 0)
+        // The aborted streams' sockets are closed at once; the OAuth request's idle one when undici's keep-alive ends.
+        yield* eventually(
+          "no connection is left open to the emulator",
+          emulator.openConnections,
+          (n) => n === 0,
+          "10 seconds"
+        )
+        assert.strictEqual((yield* chatRequestsSeen(emulator)).length, 10)
+      })),
+    { timeout: 20_000 }
+  )
+
+  it.scopedLive(
+    "shutdown lets ten streams in flight finish within the grace period and refuses new requests",
+    () =>
+      quiet(Effect.gen(function*() {
+        const { backend, closeBackend, emulator } = yield* setup({
+          // Far longer than the streams: shutdown must end when they do, not when the grace period does.
+          backend: { maxConcurrentChats: 20, shutdownGracePeriod: "1 hour" },
+          faults: [{ route: chatRoute, chunkDelay: "40 millis" }]
+        })
+        const started = yield* Effect.makeSemaphore(0)
+        const readers = yield* Effect.forEach(
+          Array.from({ length: 10 }),
+          () =>
+            streamEvents(backend.url, "count from 1 to 40").pipe(
+              Stream.zipWithIndex,
+              Stream.tap(([, index]) => index === 0 ? started.release(1) : Effect.void),
+              Stream.map(([event]) => event),
+              Stream.runCollect,
+              Effect.fork
+            )
+        )
+        // Every stream has its first token: all ten are in flight, with about 1.6 s to go.
+        yield* started.take(10)
+        assert.strictEqual(yield* backend.inFlight, 10)
+
+        const stopping = yield* Effect.fork(closeBackend)
+        // Until shutdown begins a new request is answered; from then on it is refused (the port is closed) or gets a 503.
+        const refused = yield* Effect.exit(postChat(backend.url, "Say hi")).pipe(
+          Effect.filterOrFail((exit) => Exit.isFailure(exit) || exit.value.status === 503, () => "still accepted"),
+          Effect.retry(Schedule.spaced("20 millis")),
+          Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("new requests are still accepted") })
+        )
+        if (Exit.isSuccess(refused)) assert.deepStrictEqual(yield* refused.value.json, { error: "ShuttingDown" })
+
+        const expected = Array.from({ length: 40 }, (_, i) => i + 1).join(", ")
+        for (const reader of readers) {
+          const events = Chunk.toReadonlyArray(yield* Fiber.join(reader))
+          assert.strictEqual(deltas(events), expected)
+          assert.strictEqual(events[events.length - 1]?.event, "done")
+        }
+        yield* Fiber.join(stopping)
+        assert.strictEqual(yield* backend.inFlight, 0)
+        yield* eventually("the backend's connections are closed", backend.openConnections, (n) => n === 0)
+        assert.strictEqual(yield* emulator.emulator.activeRequests, 0)
+      })),
+    { timeout: 20_000 }
+  )
+
+  it.scopedLive("shutdown ends the streams still open at the end of the grace period and leaves no connection open", () =>
     quiet(Effect.gen(function*() {
-      // A grace period longer than the test's timeout: if shutdown waited for open streams, the test would time out.
+      // The reply would take 20 s; after a grace period of 300 ms the stream ends with a ShuttingDown event.
       const { backend, closeBackend, closeGigaChat, emulator } = yield* setup({
-        backend: { shutdownGracePeriod: "1 hour" },
+        backend: { shutdownGracePeriod: "300 millis" },
         faults: [slowStream]
       })
       const firstEvent = yield* Deferred.make<void>()

@@ -25,6 +25,7 @@ import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type * as Tls from "node:tls"
 import * as internal from "./internal/nodeGigaChat.js"
 
 /**
@@ -60,21 +61,69 @@ export const tlsOptions: (config: GigaChatConfig.Service) => Effect.Effect<TlsOp
   internal.tlsOptions
 
 /**
- * How `layer` talks HTTP: `"package"` (the default) is the package's own client over undici's dispatcher,
- * `"platform"` is `@effect/platform-node`'s `NodeHttpClient.makeUndici` over the same dispatcher (the same TLS
- * settings, pool and backstop timeouts). Both are built on the platform's `HttpClient.make` and pass the same
- * conformance tests. `httpSpans: true` uses the platform's client.
+ * How `layer` talks HTTP: which client, through which proxy, with which TLS settings or dispatcher.
+ *
+ * - `httpClient`: `"package"` (the default) is the package's own client over undici's dispatcher, `"platform"` is
+ *   `@effect/platform-node`'s `NodeHttpClient.makeUndici` over the same dispatcher (the same TLS settings, proxy,
+ *   pool and backstop timeouts). Both are built on the platform's `HttpClient.make` and pass the same conformance
+ *   tests. `httpSpans: true` uses the platform's client.
+ * - `proxy`: see {@link ClientOptions.proxy}; by default `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are honoured.
+ * - `tls`: Node TLS connect options that replace the TLS settings of the configuration (see {@link ClientOptions.tls}).
+ * - `dispatcher`: an undici dispatcher of your own, used as it is (see {@link ClientOptions.dispatcher}).
  *
  * @since 0.2.0
  * @category models
  */
 export interface ClientOptions {
-  /** `"package"` (the default) or `"platform"`. */
+  /** `"package"` (the default) or `"platform"`; either runs over the same dispatcher, so over the same proxy. */
   readonly httpClient?: "package" | "platform" | undefined
+  /**
+   * The proxy for every request, API and OAuth alike: an `http://` or `https://` URL (credentials in the URL are sent
+   * as `Proxy-Authorization: Basic`; a URL without a scheme means `http://`). `false` or `null`: no proxy, whatever
+   * the environment says.
+   *
+   * Not set (the default): the environment, read through Effect `Config` (so any `ConfigProvider`), each variable in
+   * lower case first, as curl and httpx read them: `HTTPS_PROXY` for `https://` origins, `HTTP_PROXY` for `http://`
+   * ones, `ALL_PROXY` for either when its own is not set, and `NO_PROXY` for the hosts that go direct (comma
+   * separated; a name covers its subdomains; `host:port` limits an entry to a port; `*` means every host). Loopback
+   * addresses are not exempt by themselves: list them in `NO_PROXY`.
+   *
+   * `https://` origins go through a `CONNECT` tunnel, so TLS (the CA, the verification setting, the client
+   * certificate) stays end to end with GigaChat; `http://` ones (e.g. a local emulator) are forwarded by the proxy.
+   * An `https://` proxy is itself verified with the same CA and verification setting. `maxConnections` limits the
+   * tunnels to each `https://` origin as it limits direct connections (forwarded `http://` requests share the
+   * connections to the proxy, unlimited). A failure of the proxy (refused, `407`, a
+   * tunnel it will not open) is a `TransportError`, or a `ResponseError` with the proxy's status for a forwarded
+   * request. A bad URL fails the layer with a `ConfigError` naming `proxy` or the variable.
+   */
+  readonly proxy?: string | URL | false | null | undefined
+  /**
+   * Node TLS connect options used whole for both agents (API and OAuth), as the Python SDK takes an `ssl_context`:
+   * e.g. `{ ca, cert, key, servername, minVersion }` or `{ secureContext }`. They replace the TLS settings of the
+   * configuration: `caBundleFile`, `certFile`, `keyFile`, `keyFilePassword` and `verifySslCerts` are then not read
+   * (a warning names those that are set). A client certificate given here is presented to the OAuth server too.
+   * `maxConnections` and the proxy still apply (through a proxy these options secure the tunnelled connection, and
+   * their `ca` and `rejectUnauthorized` an `https://` proxy).
+   */
+  readonly tls?: Tls.ConnectionOptions | undefined
+  /**
+   * An undici dispatcher of your own (an `Agent`, a `ProxyAgent`, a `MockAgent`, one composed with interceptors…),
+   * for both the API and the OAuth server, or one for each as `{ api, oauth }`. It is used as it is, and it stays
+   * yours: the layer does not close it. Everything that would shape the layer's own agent is then ignored:
+   * `caBundleFile`, `certFile`, `keyFile`, `keyFilePassword`, `verifySslCerts` and `maxConnections` (a warning
+   * names those that are set), the proxy variables of the environment, and undici's backstop header and body
+   * timeouts (the SDK's own `timeout`, enforced by the transport with Effect's clock, still applies). Setting `tls`
+   * or `proxy` with it fails the layer with a `ConfigError`: configure them on the dispatcher.
+   */
+  readonly dispatcher?:
+    | Undici.Dispatcher
+    | { readonly api: Undici.Dispatcher; readonly oauth: Undici.Dispatcher }
+    | undefined
 }
 
 /**
- * The options of {@link layer}: the settings (`GigaChatConfig.Options`) and the choice of client.
+ * The options of {@link layer}: the settings (`GigaChatConfig.Options`) and how to talk HTTP (the client, the proxy,
+ * your own TLS options or dispatcher: {@link ClientOptions}).
  *
  * @since 0.2.0
  * @category models
@@ -103,31 +152,36 @@ export interface HttpClients {
 
 /**
  * The API's undici agent: the configured TLS settings (CA bundle and client certificate in one TLS configuration)
- * and connection limit (`maxConnections`), destroyed when the scope closes. It follows no redirect. As a backstop for
- * a client used on its own, it gives every request undici's header and body timeouts of the configured `timeout`.
+ * and connection limit (`maxConnections`), through the proxy of the environment or of `options.proxy`, destroyed
+ * when the scope closes. It follows no redirect. As a backstop for a client used on its own, it gives every request
+ * undici's header and body timeouts of the configured `timeout`. With `options.dispatcher` it is that dispatcher
+ * (not destroyed).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const makeDispatcher: (
-  config: GigaChatConfig.Service
+  config: GigaChatConfig.Service,
+  options?: ClientOptions
 ) => Effect.Effect<Undici.Dispatcher, ConfigError.ConfigError, Scope.Scope> = internal.makeDispatcher
 
 /**
- * The OAuth server's undici agent: the CA bundle and verification setting of {@link makeDispatcher}, without the
- * client certificate and without the connection limit.
+ * The OAuth server's undici agent: the CA bundle, verification setting and proxy of {@link makeDispatcher}, without
+ * the client certificate and without the connection limit.
  *
  * @since 0.2.0
  * @category constructors
  */
 export const makeOAuthDispatcher: (
-  config: GigaChatConfig.Service
+  config: GigaChatConfig.Service,
+  options?: ClientOptions
 ) => Effect.Effect<Undici.Dispatcher, ConfigError.ConfigError, Scope.Scope> = internal.makeOAuthDispatcher
 
 /**
- * Both clients (see {@link HttpClients}) from one reading of the TLS files, their agents destroyed when the scope
- * closes. Each is the package's own client over undici's dispatcher, or with `httpClient: "platform"` (or
- * `httpSpans`) the platform's `NodeHttpClient.makeUndici` over the same agent.
+ * Both clients (see {@link HttpClients}) from one reading of the TLS files and of the proxy settings, their agents
+ * destroyed when the scope closes. Each is the package's own client over undici's dispatcher, or with
+ * `httpClient: "platform"` (or `httpSpans`) the platform's `NodeHttpClient.makeUndici` over the same agent (so through
+ * the same proxy). With `options.dispatcher`, both run over your dispatcher(s), which are not closed.
  *
  * @since 0.2.0
  * @category constructors
@@ -138,8 +192,8 @@ export const makeHttpClients: (
 ) => Effect.Effect<HttpClients, ConfigError.ConfigError, Scope.Scope> = internal.makeHttpClients
 
 /**
- * The API's `HttpClient` (`HttpClients.api`) configured from `GigaChatConfig`: the package's own client over undici's
- * dispatcher, or with `httpSpans` the platform's. The transport enforces the timeout; the agent's undici timeouts are
+ * The API's `HttpClient` (`HttpClients.api`) configured from `GigaChatConfig` and the proxy variables of the
+ * environment: the package's own client over undici's dispatcher, or with `httpSpans` the platform's. The transport enforces the timeout; the agent's undici timeouts are
  * a backstop. Read or discard every body you get from it: once 64 KiB of a body nobody reads are waiting, its socket
  * is paused, and the connection is let go only when the response is garbage collected.
  *
@@ -177,6 +231,13 @@ export const layerOAuthClient: Layer.Layer<
  *
  * ```ts
  * NodeGigaChat.layer({ model: "GigaChat-2-Max", httpClient: "platform" })
+ * ```
+ *
+ * `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` are honoured; `proxy` sets a proxy (or `false` turns it off), `tls`
+ * takes Node TLS options whole and `dispatcher` an undici dispatcher of your own (see {@link ClientOptions}):
+ *
+ * ```ts
+ * NodeGigaChat.layer({ proxy: "http://proxy.corp:3128", tls: { ca: corporateRootPem } })
  * ```
  *
  * @since 0.1.0

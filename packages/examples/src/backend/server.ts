@@ -6,8 +6,9 @@
  * - gives it a session id through `RequestContext`: the client's `X-Session-ID`, or a new one;
  * - limits the chat routes to `maxConcurrentChats` at once (429 beyond that; a stream holds its slot until it ends).
  *
- * Closing the scope shuts it down gracefully: stop accepting connections, end every open stream (which aborts its
- * GigaChat request), give plain requests `shutdownGracePeriod` to finish, interrupt what is left (503), close the
+ * Closing the scope shuts it down gracefully: stop accepting connections and answer any new request with a 503, give
+ * the requests in flight, streams included, `shutdownGracePeriod` to finish; then end the streams still open with an
+ * `error` event (which aborts their GigaChat requests), interrupt what is left (a plain request gets a 503), close the
  * sockets. What provides `GigaChat` (e.g. `NodeGigaChat.layer`, whose undici agent closes with its own scope) is
  * released after that.
  */
@@ -46,7 +47,7 @@ export interface Options {
   readonly port?: number | undefined
   /** How many chat requests (streams included) may run at once; 8 by default. */
   readonly maxConcurrentChats?: number | undefined
-  /** How long shutdown waits for plain requests before interrupting them; 10 seconds by default. */
+  /** How long shutdown waits for the requests in flight, streams included, before ending them; 10 seconds by default. */
   readonly shutdownGracePeriod?: Duration.DurationInput | undefined
 }
 
@@ -68,6 +69,9 @@ export interface Service {
  */
 export class Backend extends Context.Tag("@effect-gigachat/examples/backend/Backend")<Backend, Service>() {}
 
+/** How long the streams still open when the grace period is over get to write their last event. */
+const streamEndAllowance = "1 second"
+
 const sessionIdPattern = /^[\w.:-]{1,128}$/
 
 const isChatRoute = (url: string): boolean => url === "/chat" || url.startsWith("/chat/") || url.startsWith("/chat?")
@@ -85,6 +89,8 @@ export const make = (
     const maxConcurrentChats = options.maxConcurrentChats ?? 8
     const gracePeriod = options.shutdownGracePeriod ?? "10 seconds"
     const shuttingDown = yield* Deferred.make<void>()
+    // Completed when the grace period is over: the streams still open end with an `error` event.
+    const graceOver = yield* Deferred.make<void>()
     const inFlight = yield* FiberSet.make()
     const chatSlots = yield* Effect.makeSemaphore(maxConcurrentChats)
 
@@ -134,7 +140,7 @@ export const make = (
     // Last step of shutdown (finalizers run in reverse): drop the connections that are left, idle keep-alive ones.
     yield* Effect.addFinalizer(() => Effect.sync(() => server.closeAllConnections()))
     yield* httpServer.serve(router, middleware).pipe(
-      Effect.provideService(Shutdown, { await: Deferred.await(shuttingDown) })
+      Effect.provideService(Shutdown, { await: Deferred.await(graceOver) })
     )
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
@@ -153,7 +159,15 @@ export const make = (
         )
         if (Option.isNone(drained)) {
           const left = yield* FiberSet.size(inFlight)
-          yield* Effect.logWarning("grace period over, interrupting requests").pipe(Effect.annotateLogs({ left }))
+          yield* Effect.logWarning("grace period over, ending requests").pipe(Effect.annotateLogs({ left }))
+          // Open streams write their `error` event and end; a moment for that, then whatever is left is interrupted.
+          yield* Deferred.succeed(graceOver, undefined)
+          yield* FiberSet.awaitEmpty(inFlight).pipe(
+            Effect.timeoutOption(streamEndAllowance),
+            Effect.interruptible,
+            Effect.forkDaemon,
+            Effect.flatMap(Fiber.join)
+          )
           yield* FiberSet.clear(inFlight)
         }
         yield* Effect.logInfo("stopped")

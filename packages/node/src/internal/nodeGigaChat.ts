@@ -15,6 +15,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Tls from "node:tls"
 import type { ClientOptions, HttpClients, Options, TlsOptions } from "../NodeGigaChat.js"
+import * as Proxies from "./proxy.js"
 import * as UndiciClient from "./undiciClient.js"
 
 interface Setting {
@@ -156,42 +157,151 @@ class TimedAgent extends Undici.Agent {
 }
 
 /**
- * The API agent's options: one TLS configuration holding the CA and the client certificate together (the httpx bug of
- * reference §2.6 lost the certificate when both were set), and the `maxConnections` limit. Undici follows no redirect
- * by default, so a token is never sent to another origin by a `Location` header.
+ * Undici's connect options from the TLS settings of the configuration: one TLS configuration holding the CA and the
+ * client certificate together (the httpx bug of reference §2.6 lost the certificate when both were set); the OAuth
+ * agent's have no client certificate.
  */
-const apiAgentOptions = (config: GigaChatConfig.Service, tls: TlsOptions): Undici.Agent.Options => ({
-  connect: {
-    rejectUnauthorized: tls.rejectUnauthorized,
-    ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
-    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-    ...(tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
-    ...(tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
-  },
-  ...(config.maxConnections !== undefined && config.maxConnections > 0 ? { connections: config.maxConnections } : {})
+const connectOptions = (tls: TlsOptions, clientCertificate: boolean): ConnectOptions => ({
+  rejectUnauthorized: tls.rejectUnauthorized,
+  ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {}),
+  ...(clientCertificate && tls.cert !== undefined ? { cert: tls.cert } : {}),
+  ...(clientCertificate && tls.key !== undefined ? { key: Redacted.value(tls.key) } : {}),
+  ...(clientCertificate && tls.passphrase !== undefined ? { passphrase: Redacted.value(tls.passphrase) } : {})
 })
 
-/** The OAuth agent's options: the same verification and CA, no client certificate and no pool limit (§2.2, §3.4). */
-const oauthAgentOptions = (tls: TlsOptions): Undici.Agent.Options => ({
-  connect: {
-    rejectUnauthorized: tls.rejectUnauthorized,
-    ...(tls.ca !== undefined ? { ca: [...tls.ca] } : {})
-  }
+type ConnectOptions = Tls.ConnectionOptions
+
+// Node's TLS options are what undici's connector takes; its type differs only in how it spells "absent".
+const forUndici = (connect: ConnectOptions) => connect as Undici.buildConnector.BuildOptions
+
+/** What an https:// proxy itself is checked with: the CA and verification of the connection, no client certificate. */
+const proxyTlsOf = (connect: ConnectOptions): ConnectOptions => ({
+  ...(connect.ca !== undefined ? { ca: connect.ca } : {}),
+  ...(connect.rejectUnauthorized !== undefined ? { rejectUnauthorized: connect.rejectUnauthorized } : {})
 })
 
-const scopedAgent = (config: GigaChatConfig.Service, options: Undici.Agent.Options) =>
+/**
+ * One agent: its TLS connect options and connection limit, directly or through the proxies of `proxy`. Undici follows
+ * no redirect by default, so a token is never sent to another origin by a `Location` header.
+ */
+const scopedAgent = (
+  config: GigaChatConfig.Service,
+  connect: ConnectOptions,
+  connections: number | undefined,
+  proxy: Proxies.ProxySettings | undefined
+) =>
   Effect.acquireRelease(
-    Effect.sync(() => new TimedAgent(Duration.toMillis(config.timeout), options)),
+    Effect.sync((): Undici.Dispatcher => {
+      const timeoutMillis = Duration.toMillis(config.timeout)
+      const options: Undici.Agent.Options = {
+        connect: forUndici(connect),
+        ...(connections !== undefined ? { connections } : {})
+      }
+      if (proxy === undefined) return new TimedAgent(timeoutMillis, options)
+      return new Proxies.ProxyRouter(proxy, timeoutMillis, new Undici.Agent(options), (url) =>
+        new Undici.ProxyAgent({
+          uri: url.href,
+          // Through a tunnel (CONNECT) to an https origin the TLS is end to end: the request's own settings.
+          requestTls: forUndici(connect),
+          proxyTls: forUndici(proxyTlsOf(connect)),
+          // Plain http requests are forwarded by the proxy, as curl and httpx send them; https ones are tunneled.
+          proxyTunnel: false,
+          ...(connections !== undefined ? { connections } : {})
+        }))
+    }),
     (agent) => Effect.promise(() => agent.destroy())
   )
 
-/** @internal */
-export const makeDispatcher = (config: GigaChatConfig.Service) =>
-  Effect.flatMap(tlsOptions(config), (tls) => scopedAgent(config, apiAgentOptions(config, tls)))
+const apiConnections = (config: GigaChatConfig.Service) =>
+  config.maxConnections !== undefined && config.maxConnections > 0 ? config.maxConnections : undefined
+
+/** The names of the TLS settings that are set in the configuration, for the warning that they are ignored. */
+const tlsSettingsSet = (config: GigaChatConfig.Service): Array<string> => [
+  ...(config.caBundleFile !== undefined ? ["caBundleFile"] : []),
+  ...(config.certFile !== undefined ? ["certFile"] : []),
+  ...(config.keyFile !== undefined ? ["keyFile"] : []),
+  ...(config.keyFilePassword !== undefined ? ["keyFilePassword"] : []),
+  ...(!config.verifySslCerts ? ["verifySslCerts"] : [])
+]
+
+const warnIgnored = (names: ReadonlyArray<string>, because: string) =>
+  names.length === 0
+    ? Effect.void
+    : Effect.logWarning(`GigaChat: ${names.join(", ")} ${names.length === 1 ? "is" : "are"} ignored: ${because}`)
+
+/** The connect options of the API's and the OAuth server's agents: the user's `tls` whole, or the configuration's. */
+const connectPair = (
+  config: GigaChatConfig.Service,
+  options: ClientOptions
+): Effect.Effect<{ readonly api: ConnectOptions; readonly oauth: ConnectOptions }, ConfigError.ConfigError> =>
+  options.tls !== undefined
+    ? Effect.as(
+      warnIgnored(tlsSettingsSet(config), "the tls option replaces the TLS settings of the configuration"),
+      { api: options.tls, oauth: options.tls }
+    )
+    : Effect.map(tlsOptions(config), (tls) => ({ api: connectOptions(tls, true), oauth: connectOptions(tls, false) }))
+
+// Checked by shape: a dispatcher from another copy of undici is not an instance of this one's class.
+const ownDispatchers = (dispatcher: NonNullable<ClientOptions["dispatcher"]>) =>
+  "dispatch" in dispatcher && typeof dispatcher.dispatch === "function"
+    ? { api: dispatcher as Undici.Dispatcher, oauth: dispatcher as Undici.Dispatcher }
+    : dispatcher as { readonly api: Undici.Dispatcher; readonly oauth: Undici.Dispatcher }
+
+/** A dispatcher of the user's own is used as it is: the settings that shape an agent cannot apply to it. */
+const checkOwnDispatcher = (config: GigaChatConfig.Service, options: ClientOptions) => {
+  const proxy = options.proxy !== undefined && options.proxy !== false && options.proxy !== null
+  if (options.tls !== undefined || proxy) {
+    const given = [...(options.tls !== undefined ? ["tls"] : []), ...(proxy ? ["proxy"] : [])].join(" and ")
+    return Effect.fail(
+      ConfigError.InvalidData(
+        ["dispatcher"],
+        `dispatcher: ${given} cannot be combined with a dispatcher of your own; configure them on the dispatcher`
+      )
+    )
+  }
+  return warnIgnored(
+    [...tlsSettingsSet(config), ...(apiConnections(config) !== undefined ? ["maxConnections"] : [])],
+    "the dispatcher option is used as it is"
+  )
+}
+
+type Role = "api" | "oauth"
+
+/**
+ * The dispatchers of `roles`: the user's own (not closed here), or agents made from the settings, closed with the
+ * scope. The OAuth agent has no client certificate and no pool limit (reference §2.2, §3.4).
+ */
+const makeDispatchers = (
+  config: GigaChatConfig.Service,
+  options: ClientOptions,
+  roles: ReadonlyArray<Role>
+): Effect.Effect<Partial<Record<Role, Undici.Dispatcher>>, ConfigError.ConfigError, Scope.Scope> =>
+  options.dispatcher !== undefined
+    ? Effect.as(checkOwnDispatcher(config, options), ownDispatchers(options.dispatcher))
+    : Effect.gen(function*() {
+      // Read once: the files are checked and the verification warning logged once for both agents.
+      const connect = yield* connectPair(config, options)
+      const proxy = yield* Proxies.proxySettings(options)
+      const dispatchers: Partial<Record<Role, Undici.Dispatcher>> = {}
+      for (const role of roles) {
+        dispatchers[role] = yield* scopedAgent(
+          config,
+          connect[role],
+          role === "api" ? apiConnections(config) : undefined,
+          proxy
+        )
+      }
+      return dispatchers
+    })
+
+const makeOne = (role: Role) => (config: GigaChatConfig.Service, options: ClientOptions = {}) =>
+  Effect.map(makeDispatchers(config, options, [role]), (dispatchers) => dispatchers[role]!)
 
 /** @internal */
-export const makeOAuthDispatcher = (config: GigaChatConfig.Service) =>
-  Effect.flatMap(tlsOptions(config), (tls) => scopedAgent(config, oauthAgentOptions(tls)))
+export const makeDispatcher = makeOne("api")
+
+/** @internal */
+export const makeOAuthDispatcher = makeOne("oauth")
 
 /** @internal */
 export const usesPlatformClient = (config: GigaChatConfig.Service, options: ClientOptions = {}): boolean =>
@@ -212,12 +322,9 @@ export const makeHttpClients = (
   options: ClientOptions = {}
 ): Effect.Effect<HttpClients, ConfigError.ConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    // Read once: the files are checked and the verification warning logged once for both clients.
-    const tls = yield* tlsOptions(config)
-    const api = yield* scopedAgent(config, apiAgentOptions(config, tls))
-    const oauth = yield* scopedAgent(config, oauthAgentOptions(tls))
+    const dispatchers = yield* makeDispatchers(config, options, ["api", "oauth"])
     const make = yield* clientOver(usesPlatformClient(config, options))
-    return { api: make(api), oauth: make(oauth) }
+    return { api: make(dispatchers.api!), oauth: make(dispatchers.oauth!) }
   })
 
 const layerClient = (
@@ -233,10 +340,10 @@ const layerClient = (
   )
 
 /** @internal */
-export const layerHttpClient = layerClient(makeDispatcher)
+export const layerHttpClient = layerClient((config) => makeDispatcher(config))
 
 /** @internal */
-export const layerOAuthClient = layerClient(makeOAuthDispatcher)
+export const layerOAuthClient = layerClient((config) => makeOAuthDispatcher(config))
 
 /**
  * The services over the two clients: Auth gets the OAuth client when it fetches tokens with `credentials`; the
@@ -265,9 +372,9 @@ export const layerServicesWith = (options: ClientOptions = {}) =>
 
 /** @internal */
 export const layer = (options: Options) => {
-  const { httpClient, ...settings } = options
+  const { dispatcher, httpClient, proxy, tls, ...settings } = options
   return Layer.provideMerge(
-    layerServicesWith(httpClient === undefined ? {} : { httpClient }),
+    layerServicesWith({ dispatcher, httpClient, proxy, tls }),
     GigaChatConfig.layerEnv(settings)
   )
 }
