@@ -11,6 +11,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import type * as GigaChatError from "./GigaChatError.js"
@@ -115,13 +116,29 @@ export interface Options {
   /** A retry policy replacing the one built from `maxRetries` and friends. Its input is the error of an attempt. */
   readonly retrySchedule?: Schedule.Schedule<unknown, GigaChatError.GigaChatError> | undefined
   /**
-   * Also trace every HTTP attempt with `@effect/platform`'s `http.client` span (method, URL, status, redacted headers).
-   * The SDK's own `GigaChat.*` spans (model, token usage) are created whenever the application has installed a tracer
-   * (not under Effect's built-in one, which exports nothing); these per-attempt spans cost about as much CPU as the
-   * rest of a request, so they are off unless asked for. On Node, `true` also switches to the platform's undici
-   * client, which creates them. `GIGACHAT_HTTP_SPANS`, default false.
+   * Also trace every HTTP attempt with `@effect/platform`'s `http.client` span (method, URL, status, redacted headers)
+   * under the SDK's own `GigaChat.*` span of the call, which is always made. These per-attempt spans cost about as
+   * much CPU as the rest of a request, so they are off unless asked for. On Node, `true` also switches to the
+   * platform's undici client, which creates them. `GIGACHAT_HTTP_SPANS`, default false.
    */
   readonly httpSpans?: boolean | undefined
+  /**
+   * The lowest level the SDK logs at (see `Telemetry`): `"Warning"` keeps the retries and the 429 and 5xx answers and
+   * drops the token refreshes, `"None"` turns the SDK's logs off. The application's logger still filters by its own
+   * minimum level (Effect's default shows `Info` and above). `GIGACHAT_LOG_LEVEL`, default `"Debug"`.
+   */
+  readonly logLevel?: LogLevel.Literal | undefined
+  /**
+   * Most API calls in flight at once (streams not counted); more wait in line, and the timeout counts the wait.
+   * GigaChat accounts have a concurrency limit, and a queue is better than a storm of 429s. A positive whole number
+   * (0 or less sets no limit). `GIGACHAT_MAX_CONCURRENT_REQUESTS`, default no limit.
+   */
+  readonly maxConcurrentRequests?: number | undefined
+  /**
+   * Most streams open at once; more wait in line until one ends, and the timeout counts the wait. A positive whole
+   * number (0 or less sets no limit). `GIGACHAT_MAX_CONCURRENT_STREAMS`, default no limit.
+   */
+  readonly maxConcurrentStreams?: number | undefined
 }
 
 /**
@@ -157,6 +174,9 @@ export interface Service {
   readonly maxSseEventSize: number
   readonly retrySchedule: Schedule.Schedule<unknown, GigaChatError.GigaChatError> | undefined
   readonly httpSpans: boolean
+  readonly logLevel: LogLevel.LogLevel
+  readonly maxConcurrentRequests: number | undefined
+  readonly maxConcurrentStreams: number | undefined
 }
 
 /**
@@ -207,7 +227,10 @@ export const defaults: Service = {
   chatCompletionsUrl: undefined,
   maxSseEventSize: 10 * 1024 * 1024,
   retrySchedule: undefined,
-  httpSpans: false
+  httpSpans: false,
+  logLevel: LogLevel.Debug,
+  maxConcurrentRequests: undefined,
+  maxConcurrentStreams: undefined
 }
 
 /**

@@ -69,14 +69,34 @@ export interface Event extends Sse.Event {
  * @since 0.2.0
  * @category models
  */
-export interface StreamOptions {
+export interface StreamOptions<A = unknown> {
   /** Changes each event's parsed JSON before it is decoded (the v2 API puts the SSE event name into it). */
   readonly prepare?: ((json: unknown, event: Sse.Event) => unknown) | undefined
   /**
    * A span that covers the stream from the request to its end, the parent of the token request and of the HTTP
-   * request. The reads do not run in it, as they would in `Stream.withSpan`, which costs on every read.
+   * request. The reads do not run in it, as they would in `Stream.withSpan`, which costs on every read. When the
+   * stream ends, the span gets the chunk count, the request id and the attributes `onChunk` found, and the
+   * operation's metrics are recorded (see `Telemetry`).
    */
-  readonly span?: { readonly name: string; readonly attributes?: Record<string, unknown> | undefined } | undefined
+  readonly span?: StreamSpan<A> | undefined
+}
+
+/**
+ * The span of a stream (see `StreamOptions.span`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StreamSpan<A = unknown> {
+  readonly name: string
+  /** `gen_ai.operation.name`; by default the span's name after `GigaChat.`, in snake case. */
+  readonly operation?: string | undefined
+  readonly attributes?: Record<string, unknown> | undefined
+  /**
+   * Attributes a chunk reports (the response model, the token usage, the finish reason), or undefined; those found
+   * are written to the span when the stream ends, later chunks over earlier ones.
+   */
+  readonly onChunk?: ((chunk: A) => Record<string, unknown> | undefined) | undefined
 }
 
 /**
@@ -115,12 +135,12 @@ export interface Service {
   readonly stream: <A, I>(
     request: HttpClientRequest.HttpClientRequest,
     schema: Schema.Schema<A, I>,
-    options?: StreamOptions
+    options?: StreamOptions<A>
   ) => Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError>
   /** Like `stream`, with the events as they are (an error object in place of an event still fails the stream). */
   readonly events: (
     request: HttpClientRequest.HttpClientRequest,
-    options?: Pick<StreamOptions, "span">
+    options?: Pick<StreamOptions<Event>, "span">
   ) => Stream.Stream<Event, GigaChatError.GigaChatError>
 }
 

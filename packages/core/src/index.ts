@@ -164,3 +164,11 @@ export * as Completions from "./Completions.js"
  * @since 0.1.0
  */
 export * as Tool from "./Tool.js"
+
+/**
+ * What the SDK reports about its own work: the metrics it records with `effect/Metric`, the attributes of its spans
+ * and metrics, and the logs it writes through Effect's logger.
+ *
+ * @since 0.2.0
+ */
+export * as Telemetry from "./Telemetry.js"

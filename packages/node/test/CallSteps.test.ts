@@ -6,7 +6,8 @@
  * in the same commit and say why. They rose from 31 and 27 with the renovation of issue 18: on a call, the SDK's span
  * under every tracer (about 12), a scope per exchange for the deadline to abort (`HttpClient.withScope`, about 27),
  * the platform client's tracer switch (`Effect.locally`, about 10), its `mapRequestEffect` step and
- * `HttpClient.make`; on a read, the deadline's mark when a read is waited for.
+ * `HttpClient.make`; on a read, the deadline's mark when a read is waited for. Issue 21's telemetry (the metrics and the
+ * request id, recorded when the call's span ends) added 1 to a call.
  */
 import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import type * as Undici from "@effect/platform-node/Undici"
@@ -107,12 +108,12 @@ const baseline = countSteps(Effect.void)
 const prompt = (text: string) => ({ messages: [{ role: "user" as const, content: text }] })
 
 describe("steps per call", () => {
-  it.live("a chat call with a cached token takes at most 112 effects", () =>
+  it.live("a chat call with a cached token takes at most 113 effects", () =>
     Effect.gen(function*() {
       const gc = yield* GigaChat.GigaChat
       yield* gc.chat("warm-up: fetches the token")
       const steps = (yield* countSteps(gc.chat(prompt("hi")))) - (yield* baseline)
-      assert.isAtMost(steps, 112, `a chat call took ${steps} effects`)
+      assert.isAtMost(steps, 113, `a chat call took ${steps} effects`)
       // The counting sees the call: a call that never ran would count nothing.
       assert.isAtLeast(steps, 10)
     }).pipe(Effect.provide(layer)))

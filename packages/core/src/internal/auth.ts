@@ -1,11 +1,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -14,7 +17,8 @@ import type * as Auth from "../Auth.js"
 import * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as RequestContext from "../RequestContext.js"
-import * as Tracing from "./tracing.js"
+import * as Telemetry from "../Telemetry.js"
+import * as telemetry from "./telemetry.js"
 
 const decodeToken = Schema.decodeUnknown(AccessToken.AccessTokenResponse)
 
@@ -97,11 +101,49 @@ export const make = Effect.gen(function*() {
           Effect.suspend(() => {
             if (exit._tag === "Success") current = Option.some(exit.value)
             inflight = undefined
-            return Deferred.done(deferred, exit)
+            return Effect.zipRight(logRefresh(exit), Deferred.done(deferred, exit))
           })
         )
       ),
       scope
+    )
+
+  // Counted and logged without the token: its expiry on success, the error's type and status on failure.
+  const logRefresh = (exit: Exit.Exit<AccessToken.AccessToken, GigaChatError.GigaChatError>) => {
+    const failure = exit._tag === "Failure" ? Cause.failureOption(exit.cause) : Option.none()
+    if (exit._tag === "Failure" && Option.isNone(failure)) return Effect.void
+    const error = Option.getOrUndefined(failure)
+    telemetry.recordTokenRefresh(error?._tag)
+    const endpoint = config.credentials !== undefined ? config.authUrl : "/token"
+    return error === undefined
+      ? telemetry.log(config.logLevel, LogLevel.Debug, "GigaChat: fetched an access token", () => ({
+        [Telemetry.Attributes.endpoint]: endpoint,
+        "gigachat.token_expires_at": exit._tag === "Success" && exit.value.expires_at > 0
+          ? new Date(exit.value.expires_at).toISOString()
+          : undefined
+      }))
+      : telemetry.log(
+        config.logLevel,
+        LogLevel.Warning,
+        `GigaChat: could not fetch an access token (${error._tag})`,
+        () => ({
+          [Telemetry.Attributes.endpoint]: endpoint,
+          [Telemetry.Attributes.errorType]: error._tag,
+          [Telemetry.Attributes.statusCode]: "status" in error ? error.status : undefined,
+          [Telemetry.Attributes.requestId]: "requestId" in error ? error.requestId : undefined
+        })
+      )
+  }
+
+  // A token the server rejected with a 401 on a call it was sent with.
+  const logRejected = (rejected: AccessToken.AccessToken) =>
+    telemetry.log(
+      config.logLevel,
+      LogLevel.Warning,
+      rejected.expires_at === 0
+        ? "GigaChat: the server rejected the access token of the settings (401); fetching one with the credentials"
+        : "GigaChat: the server rejected the cached access token (401); fetching a new one",
+      () => ({ [Telemetry.Attributes.statusCode]: 401 })
     )
 
   // Uninterruptible from the check to the fork: an interruption in between would leave a Deferred that nobody
@@ -146,7 +188,11 @@ export const make = Effect.gen(function*() {
           return Effect.catchIf(
             call(before),
             (error) => error._tag === "AuthenticationError",
-            () => Effect.zipRight(invalidate(before.value), Effect.flatMap(refreshOrWait, call))
+            () =>
+              Effect.zipRight(
+                Effect.zipRight(logRejected(before.value), invalidate(before.value)),
+                Effect.flatMap(refreshOrWait, call)
+              )
           )
         }
         return Effect.flatMap(refreshOrWait, call)
@@ -179,7 +225,7 @@ const oauth = (
         HttpClientRequest.bodyUrlParams({ scope: config.scope })
       )
     )
-  ).pipe(Tracing.withSpan("GigaChat.Auth.oauth", { attributes: { scope: config.scope } }))
+  ).pipe(telemetry.withSpan("GigaChat.Auth.oauth", { attributes: { scope: config.scope }, metrics: false }))
 
 const password = (
   client: HttpClient.HttpClient,
@@ -200,7 +246,7 @@ const password = (
           }`
         )
       )
-    )).pipe(Tracing.withSpan("GigaChat.Auth.password"))
+    )).pipe(telemetry.withSpan("GigaChat.Auth.password", { metrics: false }))
 
 /**
  * `base64(user:password)` of the UTF-8 bytes, as httpx does. (`btoa` alone throws on characters beyond Latin-1,

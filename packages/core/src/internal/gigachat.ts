@@ -34,8 +34,8 @@ import { make as makeThreads } from "./gigachatThreads.js"
 import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
 import { encodeBodyEither, normalizeBodyEither, postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
+import * as telemetry from "./telemetry.js"
 import * as ToolLoop from "./toolLoop.js"
-import * as Tracing from "./tracing.js"
 
 /** Embeddings never use the chat model of the settings, as in the Python SDK. */
 const defaultEmbeddingsModel = "Embeddings"
@@ -106,10 +106,12 @@ export const make = Effect.gen(function*() {
         onRight: (post) => Effect.map(transport.json(post, Chat.ChatCompletion), withXHeaders)
       })
     ).pipe(
-      Tracing.withSpan("GigaChat.chat", {
+      telemetry.withSpan("GigaChat.chat", {
+        operation: "chat",
         attributes: { "gen_ai.request.model": requestModel(request, config) },
         onSuccess: (completion) => ({
           "gen_ai.response.model": completion.model,
+          "gen_ai.response.finish_reasons": completion.choices.map((choice) => choice.finish_reason ?? ""),
           "gen_ai.usage.input_tokens": completion.usage.prompt_tokens,
           "gen_ai.usage.output_tokens": completion.usage.completion_tokens
         }),
@@ -123,7 +125,12 @@ export const make = Effect.gen(function*() {
         onLeft: Stream.fail,
         onRight: (post) =>
           transport.stream(post, Chat.ChatCompletionChunk, {
-            span: { name: "GigaChat.stream", attributes: { "gen_ai.request.model": requestModel(request, config) } }
+            span: {
+              name: "GigaChat.stream",
+              operation: "chat",
+              attributes: { "gen_ai.request.model": requestModel(request, config) },
+              onChunk: chunkAttributes
+            }
           })
       }))
 
@@ -149,7 +156,7 @@ export const make = Effect.gen(function*() {
         return Effect.fail(new GigaChatError.LengthFinishReasonError({ completion }, { disableValidation: true }))
       }
       return Effect.map(parseContent(schema, choice.message.content, completion), (parsed) => ({ completion, parsed }))
-    }).pipe(Tracing.withSpan("GigaChat.chatParse", { parent: true }))
+    }).pipe(telemetry.withSpan("GigaChat.chatParse", { parent: true, metrics: false }))
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -175,7 +182,15 @@ export const make = Effect.gen(function*() {
       Embeddings.EmbeddingsRequest,
       { input: toList(texts), model: options?.model ?? defaultEmbeddingsModel },
       Embeddings.Embeddings
-    ).pipe(Tracing.withSpan("GigaChat.embeddings", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.embeddings", {
+      operation: "embeddings",
+      attributes: { "gen_ai.request.model": options?.model ?? defaultEmbeddingsModel },
+      onSuccess: (result) => ({
+        "gen_ai.response.model": result.model,
+        "gen_ai.usage.input_tokens": result.data.reduce((sum, item) => sum + (item.usage?.prompt_tokens ?? 0), 0)
+      }),
+      parent: nested
+    }))
 
   const tokensCount = (input: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
     postJson(
@@ -183,12 +198,12 @@ export const make = Effect.gen(function*() {
       Tokens.TokensCountRequest,
       { model: options?.model ?? config.model ?? Chat.defaultModel, input: toList(input) },
       Tokens.TokensCountList
-    ).pipe(Tracing.withSpan("GigaChat.tokensCount", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.tokensCount", { parent: nested }))
 
   const checkAi = (text: string, options: GigaChat.CheckAiOptions | string) => {
     const model = typeof options === "string" ? options : options?.model
     return postJson("/ai/check", AiCheck.AiCheckRequest, { input: text, model: model! }, AiCheck.AiCheckResult).pipe(
-      Tracing.withSpan("GigaChat.checkAi", { attributes: { "gen_ai.request.model": model }, parent: nested })
+      telemetry.withSpan("GigaChat.checkAi", { attributes: { "gen_ai.request.model": model }, parent: nested })
     )
   }
 
@@ -196,15 +211,15 @@ export const make = Effect.gen(function*() {
     Effect.map(transport.json(HttpClientRequest.get(path), schema), withXHeaders)
 
   const getModels = () =>
-    getJson("/models", Models.Models).pipe(Tracing.withSpan("GigaChat.getModels", { parent: nested }))
+    getJson("/models", Models.Models).pipe(telemetry.withSpan("GigaChat.getModels", { parent: nested }))
 
   const getModel = (id: string) =>
     getJson(`/models/${pathSegment(id)}`, Models.Model).pipe(
-      Tracing.withSpan("GigaChat.getModel", { attributes: { "gen_ai.request.model": id }, parent: nested })
+      telemetry.withSpan("GigaChat.getModel", { attributes: { "gen_ai.request.model": id }, parent: nested })
     )
 
   const getBalance = () =>
-    getJson("/balance", Balance.Balance).pipe(Tracing.withSpan("GigaChat.getBalance", { parent: nested }))
+    getJson("/balance", Balance.Balance).pipe(telemetry.withSpan("GigaChat.getBalance", { parent: nested }))
 
   const uploadFile = (upload: GigaChat.UploadFile) =>
     Effect.suspend(() => {
@@ -220,33 +235,33 @@ export const make = Effect.gen(function*() {
         multipartBody(form),
         (body) => transport.json(HttpClientRequest.post("/files", { body }), Files.UploadedFile)
       )
-    }).pipe(Effect.map(withXHeaders), Tracing.withSpan("GigaChat.uploadFile", { parent: nested }))
+    }).pipe(Effect.map(withXHeaders), telemetry.withSpan("GigaChat.uploadFile", { parent: nested }))
 
   const getFile = (id: string) =>
     getJson(`/files/${pathSegment(id)}`, Files.UploadedFile).pipe(
-      Tracing.withSpan("GigaChat.getFile", { parent: nested })
+      telemetry.withSpan("GigaChat.getFile", { parent: nested })
     )
 
   const getFiles = () =>
-    getJson("/files", Files.UploadedFiles).pipe(Tracing.withSpan("GigaChat.getFiles", { parent: nested }))
+    getJson("/files", Files.UploadedFiles).pipe(telemetry.withSpan("GigaChat.getFiles", { parent: nested }))
 
   const deleteFile = (id: string) =>
     Effect.map(
       transport.json(HttpClientRequest.post(`/files/${pathSegment(id)}/delete`), Files.DeletedFile),
       withXHeaders
-    ).pipe(Tracing.withSpan("GigaChat.deleteFile", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.deleteFile", { parent: nested }))
 
   const getFileContent = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "*/*" } })
-    ).pipe(Tracing.withSpan("GigaChat.getFileContent", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.getFileContent", { parent: nested }))
 
   const getImage = (id: string) =>
     transport.bytes(
       HttpClientRequest.get(`/files/${pathSegment(id)}/content`, { headers: { accept: "application/jpg" } })
     ).pipe(
       Effect.map(({ bytes, xHeaders }) => XHeaders.attach({ content: Encoding.encodeBase64(bytes) }, xHeaders)),
-      Tracing.withSpan("GigaChat.getImage", { parent: nested })
+      telemetry.withSpan("GigaChat.getImage", { parent: nested })
     )
 
   const functionsConvert = (openapi: string) =>
@@ -256,7 +271,7 @@ export const make = Effect.gen(function*() {
         Functions.OpenApiFunctions
       ),
       withXHeaders
-    ).pipe(Tracing.withSpan("GigaChat.functionsConvert", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.functionsConvert", { parent: nested }))
 
   // Both bodies have defaults (`content`, `parameters.type`): decoded first, so a caller's shorthand is filled in.
   const postNormalized = <A, I, B, J>(
@@ -276,7 +291,7 @@ export const make = Effect.gen(function*() {
     const request = typeof input === "string" ? { messages: [{ role: "user", content: input }] } : input
     const body = { ...request, model: request.model ?? FilterCheck.defaultModel }
     return postNormalized("/filter/check", FilterCheck.FilterCheckRequest, body, FilterCheck.FilterCheckResult).pipe(
-      Tracing.withSpan("GigaChat.filterCheck", { attributes: { "gen_ai.request.model": body.model }, parent: nested })
+      telemetry.withSpan("GigaChat.filterCheck", { attributes: { "gen_ai.request.model": body.model }, parent: nested })
     )
   }
 
@@ -286,9 +301,9 @@ export const make = Effect.gen(function*() {
       Chat.Function,
       Tool.isTool(fn) ? Tool.toV1Function(fn) : fn,
       Functions.FunctionValidation
-    ).pipe(Tracing.withSpan("GigaChat.functionsValidate", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.functionsValidate", { parent: nested }))
 
-  const getToken = () => auth.token.pipe(Tracing.withSpan("GigaChat.getToken", { parent: true }))
+  const getToken = () => auth.token.pipe(telemetry.withSpan("GigaChat.getToken", { parent: true, metrics: false }))
 
   return {
     chat,
@@ -317,6 +332,24 @@ export const make = Effect.gen(function*() {
     threads: makeThreads({ config, transport })
   } satisfies GigaChat.Service
 })
+
+/** What a v1 stream chunk tells its span: the model, and on the last chunk the finish reasons and the usage. */
+const chunkAttributes = (chunk: Chat.ChatCompletionChunk): Record<string, unknown> | undefined => {
+  const finished = chunk.choices.filter((choice) => choice.finish_reason != null)
+  if (finished.length === 0 && chunk.usage == null) return undefined
+  return {
+    "gen_ai.response.model": chunk.model,
+    ...(finished.length > 0
+      ? { "gen_ai.response.finish_reasons": finished.map((choice) => choice.finish_reason) }
+      : {}),
+    ...(chunk.usage != null
+      ? {
+        "gen_ai.usage.input_tokens": chunk.usage.prompt_tokens,
+        "gen_ai.usage.output_tokens": chunk.usage.completion_tokens
+      }
+      : {})
+  }
+}
 
 const requestModel = (request: GigaChat.ChatInput, config: GigaChatConfig.Service): string =>
   (typeof request === "object" && request !== null && typeof request.model === "string" ? request.model : undefined) ??

@@ -13,7 +13,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
 import { encodeBodyEither, postJsonEither } from "./requestEncoding.js"
-import * as Tracing from "./tracing.js"
+import * as telemetry from "./telemetry.js"
 
 /**
  * What the namespaces need from the `GigaChat` service under construction.
@@ -90,7 +90,7 @@ export const make = ({ config, transport }: Dependencies): Assistants.Assistants
   return {
     get: (assistantId) =>
       get("/assistants", [["assistant_id", assistantId === "" ? undefined : assistantId]], Assistants.Assistants)
-        .pipe(Tracing.withSpan("GigaChat.assistants.get", { parent: nested })),
+        .pipe(telemetry.withSpan("GigaChat.assistants.get", { parent: nested })),
     create: (input) =>
       post("/assistants", Assistants.CreateAssistantRequest, {
         model: input.model,
@@ -100,7 +100,7 @@ export const make = ({ config, transport }: Dependencies): Assistants.Assistants
         file_ids: orNull(input.file_ids),
         metadata: orNull(input.metadata),
         ...(input.functions !== undefined ? { functions: input.functions } : {})
-      }, Assistants.CreateAssistant).pipe(Tracing.withSpan("GigaChat.assistants.create", { parent: nested })),
+      }, Assistants.CreateAssistant).pipe(telemetry.withSpan("GigaChat.assistants.create", { parent: nested })),
     update: (assistantId, changes) =>
       post("/assistants/modify", Assistants.UpdateAssistantRequest, {
         assistant_id: assistantId,
@@ -110,20 +110,20 @@ export const make = ({ config, transport }: Dependencies): Assistants.Assistants
         file_ids: orNull(changes.file_ids),
         metadata: orNull(changes.metadata),
         ...(changes.functions !== undefined ? { functions: changes.functions } : {})
-      }, Assistants.Assistant).pipe(Tracing.withSpan("GigaChat.assistants.update", { parent: nested })),
+      }, Assistants.Assistant).pipe(telemetry.withSpan("GigaChat.assistants.update", { parent: nested })),
     delete: (assistantId) =>
       post(
         "/assistants/delete",
         Assistants.DeleteAssistantRequest,
         { assistant_id: assistantId },
         Assistants.AssistantDelete
-      ).pipe(Tracing.withSpan("GigaChat.assistants.delete", { parent: nested })),
+      ).pipe(telemetry.withSpan("GigaChat.assistants.delete", { parent: nested })),
     deleteFile: (assistantId, fileId) =>
       post(
         "/assistants/files/delete",
         Assistants.DeleteAssistantFileRequest,
         { assistant_id: assistantId, file_id: fileId },
         Assistants.AssistantFileDelete
-      ).pipe(Tracing.withSpan("GigaChat.assistants.deleteFile", { parent: nested }))
+      ).pipe(telemetry.withSpan("GigaChat.assistants.deleteFile", { parent: nested }))
   }
 }

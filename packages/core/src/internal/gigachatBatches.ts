@@ -16,7 +16,7 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
 import { describeParseError, encodeBodyEither, isPlainObject } from "./requestEncoding.js"
-import * as Tracing from "./tracing.js"
+import * as telemetry from "./telemetry.js"
 import * as TypeGuard from "./typeGuard.js"
 
 const defaultEmbeddingsModel = "Embeddings"
@@ -199,7 +199,7 @@ export const make = (options: {
             Batches.Batch
           )
       })
-    ).pipe(Tracing.withSpan("GigaChat.batches.create", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.batches.create", { parent: nested }))
 
   const get = (id: string) =>
     Effect.flatMap(
@@ -215,11 +215,11 @@ export const make = (options: {
           )
           : Effect.succeed(XHeaders.attach(batch, list.xHeaders))
       }
-    ).pipe(Tracing.withSpan("GigaChat.batches.get", { parent: nested }))
+    ).pipe(telemetry.withSpan("GigaChat.batches.get", { parent: nested }))
 
   const list = () =>
     json(HttpClientRequest.get("/batches"), Batches.BatchList).pipe(
-      Tracing.withSpan("GigaChat.batches.list", { parent: nested })
+      telemetry.withSpan("GigaChat.batches.list", { parent: nested })
     )
 
   const waitFor = <Out, R>(batch: string | Batches.Batch, options?: Batches.WaitOptions<Out, R>) => {
@@ -257,7 +257,7 @@ export const make = (options: {
         ),
         ({ bytes }) => decodeResults(new TextDecoder().decode(bytes), schema)
       )
-    }).pipe(Tracing.withSpan(`GigaChat.batches.${name}`, { parent: nested }))
+    }).pipe(telemetry.withSpan(`GigaChat.batches.${name}`, { parent: nested }))
 
   return {
     create,

@@ -15,8 +15,8 @@ import * as XHeaders from "../XHeaders.js"
 import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
 import { postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
+import * as telemetry from "./telemetry.js"
 import * as ToolLoop from "./toolLoop.js"
-import * as Tracing from "./tracing.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
 
@@ -35,6 +35,17 @@ const requestModel = (request: Completions.ChatCompletionRequestInput, config: G
 /** Span attributes without the values the response did not carry. */
 const definedAttributes = (attributes: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined))
+
+/** What a response (or the stream's `done` event) tells its span. */
+const responseAttributes = (
+  response: Completions.ChatCompletionResponse | Completions.ChatCompletionChunk
+): Record<string, unknown> =>
+  definedAttributes({
+    "gen_ai.response.model": response.model,
+    "gen_ai.response.finish_reasons": response.finish_reason === undefined ? undefined : [response.finish_reason],
+    "gen_ai.usage.input_tokens": response.usage?.input_tokens,
+    "gen_ai.usage.output_tokens": response.usage?.output_tokens
+  })
 
 /** The SSE event name goes into the payload as `event`, unless the payload has its own (the Python SDK's rule). */
 const withEventName = (json: unknown, name: string | undefined): unknown =>
@@ -145,15 +156,10 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
           )
       })
     ).pipe(
-      Tracing.withSpan("GigaChat.completions.create", {
+      telemetry.withSpan<Response>("GigaChat.completions.create", {
+        operation: "chat",
         attributes: { "gen_ai.request.model": requestModel(request, config) },
-        onSuccess: (response) =>
-          definedAttributes({
-            "gen_ai.response.model": response.model,
-            "gen_ai.response.finish_reasons": response.finish_reason,
-            "gen_ai.usage.input_tokens": response.usage?.input_tokens,
-            "gen_ai.usage.output_tokens": response.usage?.output_tokens
-          }),
+        onSuccess: responseAttributes,
         parent: nested
       })
     )
@@ -169,7 +175,11 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
             prepare: (json, event) => withEventName(json, event.event),
             span: {
               name: "GigaChat.completions.stream",
-              attributes: { "gen_ai.request.model": requestModel(request, config) }
+              operation: "chat",
+              attributes: { "gen_ai.request.model": requestModel(request, config) },
+              // The `done` event carries the finish reason and the usage.
+              onChunk: (chunk) =>
+                chunk.finish_reason === undefined && chunk.usage === undefined ? undefined : responseAttributes(chunk)
             }
           })
       }))
@@ -191,7 +201,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
         }
       })
       return yield* parseResponse(schema, response)
-    }).pipe(Tracing.withSpan("GigaChat.completions.parse", { parent: true }))
+    }).pipe(telemetry.withSpan("GigaChat.completions.parse", { parent: true, metrics: false }))
 
   const downloadImages = (
     response: { readonly messages?: ReadonlyArray<Completions.ChatMessageChunk> | undefined }
@@ -199,7 +209,7 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
     Effect.forEach(
       imageFiles(response),
       (file) => Effect.map(getFileContent(file.id), (content): GigaChat.GeneratedFile => ({ file, content }))
-    ).pipe(Tracing.withSpan("GigaChat.completions.downloadImages", { parent: true }))
+    ).pipe(telemetry.withSpan("GigaChat.completions.downloadImages", { parent: true, metrics: false }))
 
   return {
     create,

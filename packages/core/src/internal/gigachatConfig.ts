@@ -4,6 +4,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import type { Options, Service } from "../GigaChatConfig.js"
 
@@ -28,6 +29,10 @@ const duration = (value: unknown, unit: "seconds" | "millis"): Duration.Duration
 
 /** Seconds as the Python SDK and `GIGACHAT_TIMEOUT` give them, fractions included. */
 const fromSeconds = (seconds: number): Duration.Duration => Duration.millis(Math.round(seconds * 1000))
+
+/** A concurrency limit: a positive whole number; anything else (0, a negative) sets none. */
+const limit = (value: number | undefined): number | undefined =>
+  value === undefined || !(value >= 1) ? undefined : Math.floor(value)
 
 /** @internal */
 export const resolve = (base: Service, options: Options): Service => {
@@ -64,7 +69,10 @@ export const resolve = (base: Service, options: Options): Service => {
     chatCompletionsUrl: pick("chatCompletionsUrl") ?? base.chatCompletionsUrl,
     maxSseEventSize: pick("maxSseEventSize") ?? base.maxSseEventSize,
     retrySchedule: pick("retrySchedule") ?? base.retrySchedule,
-    httpSpans: pick("httpSpans") ?? base.httpSpans
+    httpSpans: pick("httpSpans") ?? base.httpSpans,
+    logLevel: options.logLevel === undefined ? base.logLevel : LogLevel.fromLiteral(options.logLevel),
+    maxConcurrentRequests: limit(pick("maxConcurrentRequests")) ?? base.maxConcurrentRequests,
+    maxConcurrentStreams: limit(pick("maxConcurrentStreams")) ?? base.maxConcurrentStreams
   }
 }
 
@@ -93,6 +101,12 @@ const nonNegative = (name: string, kind: "integer" | "number") =>
   Config.mapOrFail(
     kind === "integer" ? Config.integer(name) : Config.number(name),
     (n) => n >= 0 ? Either.right(n) : Either.left(invalid(name, `Expected a non-negative ${kind}, but received ${n}`))
+  )
+
+const positive = (name: string) =>
+  Config.mapOrFail(
+    Config.integer(name),
+    (n) => n >= 1 ? Either.right(n) : Either.left(invalid(name, `Expected a positive integer, but received ${n}`))
   )
 
 const seconds = (name: string) => Config.map(nonNegative(name, "number"), fromSeconds)
@@ -133,6 +147,23 @@ const boolean = (name: string) =>
     return Either.left(invalid(name, `Expected a boolean (true/false), but received ${JSON.stringify(raw)}`))
   })
 
+/** A level by its name or its label in any case (`warning`, `WARN`), as Python's and Effect's loggers write them. */
+const logLevel = (name: string) =>
+  Config.mapOrFail(Config.string(name), (raw) => {
+    const value = raw.trim().toLowerCase()
+    const level = LogLevel.allLevels.find((level) =>
+      level._tag.toLowerCase() === value || level.label.toLowerCase() === value
+    )
+    return level === undefined
+      ? Either.left(invalid(
+        name,
+        `Expected a log level (${LogLevel.allLevels.map((level) => level._tag).join(", ")}), but received ${
+          JSON.stringify(raw)
+        }`
+      ))
+      : Either.right(level._tag)
+  })
+
 const statusCode = (item: unknown): number | undefined => {
   const n = typeof item === "number" ? item : typeof item === "string" && item !== "" ? Number(item) : NaN
   return Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined
@@ -169,7 +200,10 @@ export const config: Config.Config<Options> = Config.all({
   ),
   chatCompletionsUrl: text("GIGACHAT_CHAT_COMPLETIONS_URL"),
   maxSseEventSize: variable("GIGACHAT_MAX_SSE_EVENT_SIZE", (name) => nonNegative(name, "integer")),
-  httpSpans: variable("GIGACHAT_HTTP_SPANS", boolean)
+  httpSpans: variable("GIGACHAT_HTTP_SPANS", boolean),
+  logLevel: variable("GIGACHAT_LOG_LEVEL", logLevel),
+  maxConcurrentRequests: variable("GIGACHAT_MAX_CONCURRENT_REQUESTS", (name) => positive(name)),
+  maxConcurrentStreams: variable("GIGACHAT_MAX_CONCURRENT_STREAMS", (name) => positive(name))
 })
 
 const versionedPath = /^\/(api\/)?v\d+(\/|$)/

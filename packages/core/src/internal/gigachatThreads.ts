@@ -13,7 +13,7 @@ import * as Threads from "../Threads.js"
 import type { Dependencies } from "./gigachatAssistants.js"
 import { makeRequests, requireId } from "./gigachatAssistants.js"
 import { describeParseError } from "./requestEncoding.js"
-import * as Tracing from "./tracing.js"
+import * as telemetry from "./telemetry.js"
 
 const MessagesField = Schema.Struct({ messages: Schema.Array(Chat.Messages) })
 const decodeMessages = Schema.decodeUnknownEither(MessagesField, { errors: "all", onExcessProperty: "error" })
@@ -92,14 +92,14 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
         // 0 is left out, as the Python SDK drops falsy values
         ["limit", options?.limit || undefined],
         ["before", options?.before || undefined]
-      ], Threads.Threads).pipe(Tracing.withSpan("GigaChat.threads.list", { parent: nested })),
+      ], Threads.Threads).pipe(telemetry.withSpan("GigaChat.threads.list", { parent: nested })),
     create: () =>
       post("/threads", Schema.Struct({}), {}, Threads.Thread).pipe(
-        Tracing.withSpan("GigaChat.threads.create", { parent: nested })
+        telemetry.withSpan("GigaChat.threads.create", { parent: nested })
       ),
     retrieve: (threadsIds) =>
       post("/threads/retrieve", Threads.RetrieveRequest, { threads_ids: threadsIds }, Threads.Threads).pipe(
-        Tracing.withSpan("GigaChat.threads.retrieve", { parent: nested })
+        telemetry.withSpan("GigaChat.threads.retrieve", { parent: nested })
       ),
     delete: (threadId) =>
       Effect.suspend(() =>
@@ -108,14 +108,14 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
           // any 200 is a success; the body is not read for meaning, as in the Python SDK
           onRight: (post) => Effect.as(transport.text(post), true)
         })
-      ).pipe(Tracing.withSpan("GigaChat.threads.delete", { parent: nested })),
+      ).pipe(telemetry.withSpan("GigaChat.threads.delete", { parent: nested })),
     getMessages: (threadId, options) =>
       Effect.flatMap(requireId("thread_id", threadId), (id) =>
         get("/threads/messages", [
           ["thread_id", id],
           ["limit", options?.limit || undefined],
           ["before", options?.before || undefined]
-        ], Threads.ThreadMessages)).pipe(Tracing.withSpan("GigaChat.threads.getMessages", { parent: nested })),
+        ], Threads.ThreadMessages)).pipe(telemetry.withSpan("GigaChat.threads.getMessages", { parent: nested })),
     addMessages: (threadId, input) =>
       withMessages(input, (messages) =>
         post("/threads/messages", Threads.AddMessagesRequest, {
@@ -123,16 +123,18 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
           model: null,
           assistant_id: null,
           messages
-        }, Threads.ThreadMessagesResponse)).pipe(Tracing.withSpan("GigaChat.threads.addMessages", { parent: nested })),
+        }, Threads.ThreadMessagesResponse)).pipe(
+          telemetry.withSpan("GigaChat.threads.addMessages", { parent: nested })
+        ),
     run: (threadId, options) =>
       post("/threads/run", Threads.RunRequest, runBody(threadId, options, false), Threads.ThreadRunResponse).pipe(
-        Tracing.withSpan("GigaChat.threads.run", { parent: nested })
+        telemetry.withSpan("GigaChat.threads.run", { parent: nested })
       ),
     getRun: (threadId) =>
       Effect.flatMap(
         requireId("thread_id", threadId),
         (id) => get("/threads/run", [["thread_id", id]], Threads.ThreadRunResult)
-      ).pipe(Tracing.withSpan("GigaChat.threads.getRun", { parent: nested })),
+      ).pipe(telemetry.withSpan("GigaChat.threads.getRun", { parent: nested })),
     runStream: (threadId, options) =>
       stream(
         "GigaChat.threads.runStream",
@@ -145,7 +147,7 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
           Threads.RunMessagesRequest,
           runMessagesBody(messages, options, false),
           Threads.ThreadCompletion
-        )).pipe(Tracing.withSpan("GigaChat.threads.runMessages", { parent: nested })),
+        )).pipe(telemetry.withSpan("GigaChat.threads.runMessages", { parent: nested })),
     runMessagesStream: (input, options) =>
       stream("GigaChat.threads.runMessagesStream", () =>
         Either.flatMap(
@@ -159,7 +161,7 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
         Threads.RerunMessagesRequest,
         rerunBody(threadId, options, false),
         Threads.ThreadCompletion
-      ).pipe(Tracing.withSpan("GigaChat.threads.rerunMessages", { parent: nested })),
+      ).pipe(telemetry.withSpan("GigaChat.threads.rerunMessages", { parent: nested })),
     rerunMessagesStream: (threadId, options) =>
       stream(
         "GigaChat.threads.rerunMessagesStream",

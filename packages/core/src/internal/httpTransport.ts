@@ -5,16 +5,19 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
+import * as LogLevel from "effect/LogLevel"
 import type * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Random from "effect/Random"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import type * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -26,8 +29,10 @@ import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as RequestContext from "../RequestContext.js"
 import type * as Sse from "../Sse.js"
+import * as Telemetry from "../Telemetry.js"
 import * as XHeaders from "../XHeaders.js"
 import * as internalSse from "./sse.js"
+import * as telemetry from "./telemetry.js"
 import * as TypeGuard from "./typeGuard.js"
 
 // -----------------------------------------------------------------------------------------------------------------
@@ -69,13 +74,42 @@ const backoff = (config: GigaChatConfig.Service, error: GigaChatError.GigaChatEr
 export const retrySchedule = (
   config: GigaChatConfig.Service
 ): Schedule.Schedule<unknown, GigaChatError.GigaChatError> => {
-  const retryable = Schedule.recurWhile(isRetryable(config))
-  if (config.retrySchedule !== undefined) return Schedule.intersect(retryable, config.retrySchedule)
-  return Schedule.identity<GigaChatError.GigaChatError>().pipe(
+  const timing = config.retrySchedule ?? Schedule.identity<GigaChatError.GigaChatError>().pipe(
     Schedule.intersect(Schedule.recurs(config.maxRetries)),
-    Schedule.addDelayEffect(([error, attempt]) => backoff(config, error, attempt)),
-    Schedule.intersect(retryable)
+    Schedule.addDelayEffect(([error, attempt]) => backoff(config, error, attempt))
   )
+  return Schedule.recurWhile(isRetryable(config)).pipe(
+    Schedule.intersect(timing),
+    Schedule.intersect(Schedule.count),
+    Schedule.onDecision(([[error], retried], decision) =>
+      decision._tag === "Done" ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const endpoint = endpointOf(errorUrl(error))
+        telemetry.recordRetry(endpoint, error._tag)
+        const wait = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
+        return telemetry.log(
+          config.logLevel,
+          LogLevel.Warning,
+          `GigaChat: retrying ${endpoint} in ${Duration.format(Duration.millis(wait))} after ${error._tag}`,
+          () => ({
+            [Telemetry.Attributes.endpoint]: endpoint,
+            [Telemetry.Attributes.attempt]: retried + 1,
+            [Telemetry.Attributes.errorType]: error._tag,
+            [Telemetry.Attributes.statusCode]: "status" in error ? error.status : undefined,
+            [Telemetry.Attributes.requestId]: "requestId" in error ? error.requestId : undefined,
+            "gigachat.retry_wait_ms": wait
+          })
+        )
+      })
+    )
+  )
+}
+
+const errorUrl = (error: GigaChatError.GigaChatError): string => "url" in error ? error.url ?? "" : ""
+
+/** The path of a request's URL, without the origin, the API version prefix and the query: `/chat/completions`. */
+const endpointOf = (url: string): string => {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, "")
+  return path.replace(/^\/api\/v\d+(?=\/)/, "") || "/"
 }
 
 /** A stream's failure after its first event was emitted: never retried, so no event is emitted twice. */
@@ -87,19 +121,43 @@ class AfterFirstEvent {
 // the transport
 // -----------------------------------------------------------------------------------------------------------------
 
-type StreamSpan = NonNullable<HttpTransport.StreamOptions["span"]>
+type StreamSpan = HttpTransport.StreamSpan<any>
 
-const makeSpan = (span: StreamSpan) =>
-  Effect.makeSpanScoped(span.name, {
-    captureStackTrace: false,
-    ...(span.attributes !== undefined ? { attributes: span.attributes } : {})
-  })
+/** A stream's span and what it records, made when the stream starts and ended with it. */
+interface SpanState {
+  readonly span: Tracer.Span
+  readonly record: telemetry.StreamRecord<any>
+}
+
+const makeStreamSpan = (options: StreamSpan, endpoint: string): Effect.Effect<SpanState, never, Scope.Scope> =>
+  Effect.flatMap(
+    Effect.makeSpan(options.name, {
+      captureStackTrace: false,
+      attributes: telemetry.spanAttributes(options.name, options.operation, options.attributes)
+    }),
+    (span) => {
+      const record = new telemetry.StreamRecord(options.onChunk)
+      return Effect.as(
+        Effect.addFinalizer((exit) =>
+          Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              record.annotate(span, endpoint)
+              telemetry.endSpan(span, exit, clock.unsafeCurrentTimeNanos(), true)
+            })
+          )
+        ),
+        { span, record }
+      )
+    }
+  )
 
 /** Where the events of one attempt come from: for their `xHeaders`, and for the errors that name the request. */
 interface Source {
   readonly xHeaders: XHeaders.XHeaders
   readonly method: string
   readonly url: string
+  /** The stream's span record, which counts what is decoded. */
+  readonly record: telemetry.StreamRecord<any> | undefined
 }
 
 type DecodeEvent<A> = (event: Sse.Event, source: Source) => Either.Either<A, GigaChatError.GigaChatError>
@@ -117,6 +175,12 @@ export const make = Effect.gen(function*() {
   const timeout = config.timeout
   const schedule = retrySchedule(config)
   const retries = config.maxRetries > 0 || config.retrySchedule !== undefined
+  const requestPermits = config.maxConcurrentRequests === undefined
+    ? undefined
+    : yield* Effect.makeSemaphore(config.maxConcurrentRequests)
+  const streamPermits = config.maxConcurrentStreams === undefined
+    ? undefined
+    : yield* Effect.makeSemaphore(config.maxConcurrentStreams)
 
   // One configured client: no trace context to the API; the URL resolved against the base URL, the SDK's
   // `User-Agent` and `Accept`, then the request context's headers (which win over the SDK's token, as a caller's own
@@ -171,20 +235,69 @@ export const make = Effect.gen(function*() {
   // One attempt of a call: the token (a 401 re-authenticates once, see `Auth.withToken`), then the exchange in a
   // scope of its own. The scope is closed only to abort the exchange: when the deadline passes, or the call is
   // interrupted; a finished exchange has nothing left to abort.
-  const attempt = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) =>
+  const attempt = <A>(request: HttpClientRequest.HttpClientRequest, endpoint: string, read: Read<A>) =>
     auth.withToken((token) =>
       Effect.flatMap(Scope.make(ExecutionStrategy.sequential), (scope) => {
         const deadline = deadlines.watch(scope)
         return Effect.onExit(exchange(withToken(request, token), scope, deadline, read), (exit) => {
           deadline.release()
-          return Exit.isInterrupted(exit) ? Scope.close(scope, exit) : Effect.void
+          return Exit.isSuccess(exit) ? recorded(endpoint) : ended(endpoint, exit, scope)
         })
       })
     )
 
+  const recorded = (endpoint: string): Effect.Effect<void> => {
+    telemetry.recordRequest(endpoint, 200)
+    return Effect.void
+  }
+
+  // A failed exchange: counted, logged when the server answered 429 or 5xx, and aborted when it was interrupted.
+  const ended = (
+    endpoint: string,
+    exit: Exit.Exit<unknown, GigaChatError.GigaChatError>,
+    scope: Scope.CloseableScope
+  ): Effect.Effect<void> => {
+    if (Exit.isInterrupted(exit)) return Scope.close(scope, exit)
+    const failure = Cause.failureOption((exit as Exit.Failure<unknown, GigaChatError.GigaChatError>).cause)
+    if (failure._tag === "None") return Effect.void
+    const error = failure.value
+    const status = "status" in error ? error.status : undefined
+    telemetry.recordRequest(endpoint, status ?? error._tag)
+    if (status === undefined || (status !== 429 && status < 500)) return Effect.void
+    return telemetry.log(config.logLevel, LogLevel.Warning, `GigaChat: ${endpoint} answered ${status}`, () => ({
+      [Telemetry.Attributes.endpoint]: endpoint,
+      [Telemetry.Attributes.statusCode]: status,
+      [Telemetry.Attributes.requestId]: "requestId" in error ? error.requestId : undefined,
+      "gigachat.retry_after_ms": error._tag === "RateLimitError" && error.retryAfter !== undefined
+        ? Duration.toMillis(error.retryAfter)
+        : undefined
+    }))
+  }
+
+  // Over `maxConcurrentRequests` a call waits in line; its timeout covers the wait and the exchange together.
+  const queued = <A>(
+    permits: Effect.Semaphore,
+    request: HttpClientRequest.HttpClientRequest,
+    self: Effect.Effect<A, GigaChatError.GigaChatError>
+  ) =>
+    Duration.isFinite(timeout)
+      ? Effect.timeoutFail(permits.withPermits(1)(self), {
+        duration: timeout,
+        onTimeout: () => timedOut(request)
+      })
+      : permits.withPermits(1)(self)
+
+  const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
+    new GigaChatError.TimeoutError({
+      method: request.method,
+      url: GigaChatConfig.resolveUrl(config.baseUrl, request.url),
+      timeout
+    }, { disableValidation: true })
+
   const run = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) => {
-    const once = attempt(request, read)
-    return retries ? Effect.retry(once, schedule) : once
+    const once = attempt(request, endpointOf(request.url), read)
+    const limited = requestPermits === undefined ? once : queued(requestPermits, request, once)
+    return retries ? Effect.retry(limited, schedule) : limited
   }
 
   const readText = (response: HttpClientResponse.HttpClientResponse, deadline: Deadline) =>
@@ -232,54 +345,74 @@ export const make = Effect.gen(function*() {
   // first event.
   const openStream = <A>(
     request: HttpClientRequest.HttpClientRequest,
+    endpoint: string,
     decode: DecodeEvent<A>,
-    span: Tracer.Span | StreamSpan | undefined
+    span: SpanState | StreamSpan | undefined
   ): Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent> => {
-    const open = Effect.flatMap(
-      Effect.scope,
-      (streamScope) =>
-        auth.withToken((token) =>
-          Effect.flatMap(Scope.fork(streamScope, ExecutionStrategy.sequential), (scope) => {
-            // The deadline lasts as long as the stream: its scope's end releases it.
-            const deadline = deadlines.watch(scope)
-            return Effect.zipRight(
-              Scope.addFinalizer(scope, Effect.sync(deadline.release)),
-              exchange(withToken(request, token), scope, deadline, (response) => openEvents(response, deadline, decode))
-            )
-          })
-        )
-    )
+    const open = (record: telemetry.StreamRecord<any> | undefined) =>
+      Effect.flatMap(
+        Effect.scope,
+        (streamScope) =>
+          auth.withToken((token) =>
+            Effect.flatMap(Scope.fork(streamScope, ExecutionStrategy.sequential), (scope) => {
+              // The deadline lasts as long as the stream: its scope's end releases it.
+              const deadline = deadlines.watch(scope)
+              return Effect.zipRight(
+                Scope.addFinalizer(scope, Effect.sync(deadline.release)),
+                Effect.onExit(
+                  exchange(
+                    withToken(request, token),
+                    scope,
+                    deadline,
+                    (response) => openEvents(response, deadline, decode, record)
+                  ),
+                  (exit) => Exit.isSuccess(exit) ? recorded(endpoint) : ended(endpoint, exit, scope)
+                )
+              )
+            })
+          )
+      )
+    const limited = (record: telemetry.StreamRecord<any> | undefined) =>
+      streamPermits === undefined ? open(record) : Effect.timeoutFail(
+        Effect.zipRight(Effect.acquireRelease(streamPermits.take(1), () => streamPermits.release(1)), open(record)),
+        { duration: timeout, onTimeout: () => timedOut(request) }
+      )
     // The span, when it is made here, is made in the step that opens the stream and ended with it. It is the parent
     // of what opens the stream (the token, the request); the reads do not run in it, as they would under
     // `Stream.withSpan`, which costs on every read.
     return Stream.unwrapScoped(
       span === undefined
-        ? open
-        : "_tag" in span
-        ? Effect.withParentSpan(open, span)
-        : Effect.flatMap(makeSpan(span), (made) => Effect.withParentSpan(open, made))
+        ? limited(undefined)
+        : "record" in span
+        ? Effect.withParentSpan(limited(span.record), span.span)
+        : Effect.flatMap(
+          makeStreamSpan(span, endpoint),
+          (made) => Effect.withParentSpan(limited(made.record), made.span)
+        )
     )
   }
 
   // With retries one span covers every attempt; without, the one attempt makes it in the step that opens it (each
   // `Stream.unwrapScoped` a stream is nested in costs a step on every read).
   const spanned = <A>(
-    options: HttpTransport.StreamOptions | undefined,
+    options: HttpTransport.StreamOptions<any> | undefined,
+    endpoint: string,
     attempt: (
-      span: Tracer.Span | StreamSpan | undefined
+      span: SpanState | StreamSpan | undefined
     ) => Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>
   ): Stream.Stream<A, GigaChatError.GigaChatError> => {
     if (!retries) return attempt(options?.span) as Stream.Stream<A, GigaChatError.GigaChatError>
     const span = options?.span
     return span === undefined
       ? retriedStream(attempt(undefined))
-      : Stream.unwrapScoped(Effect.map(makeSpan(span), (made) => retriedStream(attempt(made))))
+      : Stream.unwrapScoped(Effect.map(makeStreamSpan(span, endpoint), (made) => retriedStream(attempt(made))))
   }
 
   const openEvents = <A>(
     response: HttpClientResponse.HttpClientResponse,
     deadline: Deadline,
-    decode: DecodeEvent<A>
+    decode: DecodeEvent<A>,
+    record: telemetry.StreamRecord<any> | undefined
   ): Effect.Effect<Stream.Stream<A, GigaChatError.GigaChatError | AfterFirstEvent>, GigaChatError.GigaChatError> => {
     const method = response.request.method
     const url = response.request.url
@@ -296,7 +429,7 @@ export const make = Effect.gen(function*() {
           })
         ))
     }
-    const source: Source = { xHeaders: XHeaders.fromHeaders(response.headers), method, url }
+    const source: Source = { xHeaders: XHeaders.fromHeaders(response.headers), method, url, record }
     const events = internalSse.decodeBody(
       { maxEventSize: config.maxSseEventSize },
       { method, url },
@@ -332,14 +465,16 @@ export const make = Effect.gen(function*() {
   const stream = <A, I>(
     request: HttpClientRequest.HttpClientRequest,
     schema: Schema.Schema<A, I>,
-    options?: HttpTransport.StreamOptions
+    options?: HttpTransport.StreamOptions<A>
   ): Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> => {
     const decode = TypeGuard.decoder(schema)
     const prepareJson = options?.prepare
-    return spanned(options, (span) =>
+    const endpoint = endpointOf(request.url)
+    return spanned(options, endpoint, (span) =>
       openStream(
         streamRequest(request),
-        (event, { method, url, xHeaders }) =>
+        endpoint,
+        (event, { method, record, url, xHeaders }) =>
           Either.flatMap(
             parseEvent(event, method, url),
             (json) =>
@@ -348,6 +483,7 @@ export const make = Effect.gen(function*() {
                 onRight: (chunk) => {
                   // The chunk is the decoder's own new value and nobody has seen it yet: `xHeaders` is set in place.
                   ;(chunk as { xHeaders?: XHeaders.XHeaders }).xHeaders = xHeaders
+                  record?.chunk(chunk, xHeaders)
                   return Either.right(chunk as XHeaders.WithXHeaders<A>)
                 }
               })
@@ -356,19 +492,28 @@ export const make = Effect.gen(function*() {
       ))
   }
 
-  const events = (request: HttpClientRequest.HttpClientRequest, options?: HttpTransport.StreamOptions) =>
-    spanned(options, (span) =>
+  const events = (
+    request: HttpClientRequest.HttpClientRequest,
+    options?: HttpTransport.StreamOptions<HttpTransport.Event>
+  ) => {
+    const endpoint = endpointOf(request.url)
+    return spanned(options, endpoint, (span) =>
       openStream(
         streamRequest(request),
+        endpoint,
         (
           { data, event },
-          { method, url, xHeaders }
+          { method, record, url, xHeaders }
         ): Either.Either<HttpTransport.Event, GigaChatError.GigaChatError> => {
           const failed = inBandFailure({ data, event }, method, url)
-          return failed === undefined ? Either.right({ event, data, xHeaders }) : Either.left(failed)
+          if (failed !== undefined) return Either.left(failed)
+          const output: HttpTransport.Event = { event, data, xHeaders }
+          record?.chunk(output, xHeaders)
+          return Either.right(output)
         },
         span
       ))
+  }
 
   return { text, json, bytes, stream, events } satisfies HttpTransport.Service
 })

@@ -10,7 +10,7 @@ import type * as GigaChat from "../GigaChat.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as Tool from "../Tool.js"
 import type * as XHeaders from "../XHeaders.js"
-import * as Tracing from "./tracing.js"
+import * as telemetry from "./telemetry.js"
 
 type Response = XHeaders.WithXHeaders<Completions.ChatCompletionResponse>
 
@@ -88,7 +88,11 @@ const runCall = (
     Effect.flatMap((args) => entry.handler(args)),
     Effect.flatMap((result) => Tool.encodeResult(entry.tool, result)),
     Effect.map((encoded) => encoded === undefined ? {} : encoded),
-    Tracing.withSpan("GigaChat.tool", { attributes: { "gen_ai.tool.name": call.name }, parent: true })
+    telemetry.withSpan("GigaChat.tool", {
+      operation: "execute_tool",
+      attributes: { "gen_ai.tool.name": call.name },
+      parent: true
+    })
   )
 }
 
@@ -152,7 +156,7 @@ export const runTools = (
       const answer = assistantMessages(response)
       const calls = Completions.functionCalls({ messages: answer })
       if (calls.length === 0) {
-        yield* Tracing.annotate({ "gen_ai.tool_loop.steps": step })
+        yield* telemetry.annotate({ "gen_ai.tool_loop.steps": step })
         return { response, messages: [...messages, ...answer], steps: step }
       }
       if (step >= registry.maxSteps) {
@@ -172,7 +176,7 @@ export const runTools = (
       // a forced call would be forced again on every request: the answer could never come
       if (toolConfig?.mode === "forced") toolConfig = undefined
     }
-  }).pipe(Tracing.withSpan("GigaChat.completions.runTools", { parent: true }))
+  }).pipe(telemetry.withSpan("GigaChat.completions.runTools", { parent: true, metrics: false }))
 
 /**
  * The v1 tool loop over `chat`: `functions`, `function_call` and `role: "function"` messages.
@@ -207,7 +211,7 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
       }
       const call = choice.message.function_call
       if (call === undefined) {
-        yield* Tracing.annotate({ "gen_ai.tool_loop.steps": step })
+        yield* telemetry.annotate({ "gen_ai.tool_loop.steps": step })
         return { response: completion, messages: [...messages, choice.message], steps: step }
       }
       if (step >= registry.maxSteps) {
@@ -219,4 +223,4 @@ export const runChatTools = <Tools extends Tool.Any, Handlers extends GigaChat.T
       // a forced call would be forced again on every request: the answer could never come
       if (typeof functionCall === "object" && functionCall !== null) functionCall = undefined
     }
-  }).pipe(Tracing.withSpan("GigaChat.chatRunTools", { parent: true })) as any
+  }).pipe(telemetry.withSpan("GigaChat.chatRunTools", { parent: true, metrics: false })) as any

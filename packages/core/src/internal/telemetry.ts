@@ -1,0 +1,281 @@
+/**
+ * The SDK's spans (`GigaChat.chat`, `GigaChat.embeddings`, ...) with the GenAI attributes of each call, the metrics
+ * of `Telemetry`, and the SDK's logs. Streams get their spans from `HttpTransport` (`StreamOptions.span`), which
+ * records them through `streamTelemetry`. Stack traces are not captured for spans: a call's span names its
+ * operation, and the capture costs as much as the span.
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as LogLevel from "effect/LogLevel"
+import * as MetricLabel from "effect/MetricLabel"
+import type * as Tracer from "effect/Tracer"
+import * as Telemetry from "../Telemetry.js"
+import type * as XHeaders from "../XHeaders.js"
+
+type Attributes = Record<string, unknown>
+
+const common: Attributes = {
+  [Telemetry.Attributes.providerName]: Telemetry.providerName,
+  [Telemetry.Attributes.system]: Telemetry.providerName
+}
+
+/** `GigaChat.getModels` → `get_models`, `GigaChat.completions.create` → `completions.create`. */
+const operationOf = (spanName: string): string =>
+  spanName.replace(/^GigaChat\./, "").replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+
+/**
+ * What a call's span and metrics say.
+ *
+ * @internal
+ */
+export interface SpanOptions<A> {
+  /** `gen_ai.operation.name`; by default the span's name after `GigaChat.`, in snake case. */
+  readonly operation?: string | undefined
+  readonly attributes?: Attributes | undefined
+  /** Attributes of the result (the response model, the token usage), added when the call succeeds. */
+  readonly onSuccess?: ((a: A) => Attributes) | undefined
+  /**
+   * The span is also the parent of the spans made inside it (a tool loop's calls, the platform's `http.client` spans
+   * with `httpSpans`); without it, they are the caller's children: providing the parent costs as much as the span.
+   */
+  readonly parent?: boolean | undefined
+  /** Record `gen_ai.client.operation.duration` and the token usage; false for calls made of other calls. */
+  readonly metrics?: boolean | undefined
+}
+
+/**
+ * `self` in a span with the GenAI attributes: the result's (`onSuccess`), the answer's request id, the error type of a
+ * failure; when it ends, the operation's duration and token usage are recorded.
+ *
+ * @internal
+ */
+export const withSpan = <A>(name: string, options: SpanOptions<A> = {}) => {
+  const attributes = spanAttributes(name, options.operation, options.attributes)
+  const spanOptions = { captureStackTrace: false, attributes }
+  const onSuccess = options.onSuccess
+  const metrics = options.metrics !== false
+  return <E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.makeSpan(name, spanOptions), (span) =>
+      Effect.onExit(
+        options.parent === true ? Effect.withParentSpan(self, span) : self,
+        (exit) =>
+          Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              if (exit._tag === "Success" && onSuccess !== undefined) annotateSpan(span, onSuccess(exit.value))
+              endSpan(span, exit, clock.unsafeCurrentTimeNanos(), metrics)
+            })
+          )
+      ))
+}
+
+/**
+ * Ends a span with the request id of its answer (or of its error) and the error type of a failure, then records
+ * the operation's metrics.
+ *
+ * @internal
+ */
+export const endSpan = (span: Tracer.Span, exit: Exit.Exit<unknown, unknown>, now: bigint, metrics: boolean) => {
+  if (exit._tag === "Success") {
+    const requestId = (exit.value as { readonly xHeaders?: XHeaders.XHeaders } | undefined)?.xHeaders?.["x-request-id"]
+    if (requestId !== undefined) span.attribute(Telemetry.Attributes.requestId, requestId)
+  } else {
+    annotateFailure(span, exit)
+  }
+  span.end(now, exit)
+  if (metrics) recordOperation(span, exit)
+}
+
+const annotateSpan = (span: Tracer.Span, attributes: Attributes): void => {
+  for (const key in attributes) span.attribute(key, attributes[key])
+}
+
+const annotateFailure = (span: Tracer.Span, exit: Exit.Exit<unknown, unknown>): void => {
+  const type = errorType(exit)
+  if (type !== undefined) span.attribute(Telemetry.Attributes.errorType, type)
+  if (exit._tag === "Failure") {
+    const failure = Cause.failureOption(exit.cause)
+    const requestId = failure._tag === "Some"
+      ? (failure.value as { readonly requestId?: unknown } | undefined)?.requestId
+      : undefined
+    if (typeof requestId === "string") span.attribute(Telemetry.Attributes.requestId, requestId)
+  }
+}
+
+/**
+ * Adds attributes to the current span.
+ *
+ * @internal
+ */
+export const annotate = (attributes: Attributes): Effect.Effect<void> => Effect.annotateCurrentSpan(attributes)
+
+// -----------------------------------------------------------------------------------------------------------------
+// metrics
+// -----------------------------------------------------------------------------------------------------------------
+
+/** Label sets by their values: a call's labels are built once per combination, not on every call. */
+const labelCache = new Map<string, ReadonlyArray<MetricLabel.MetricLabel>>()
+
+const labels = (values: ReadonlyArray<readonly [string, unknown]>): ReadonlyArray<MetricLabel.MetricLabel> => {
+  let key = ""
+  for (const [name, value] of values) if (value !== undefined) key += `${name}\u0000${String(value)}\u0001`
+  let cached = labelCache.get(key)
+  if (cached === undefined) {
+    cached = values.filter(([, value]) => value !== undefined).map(([name, value]) =>
+      MetricLabel.make(name, String(value))
+    )
+    // A model or endpoint named by each request could grow the cache without end: it stops caching at a bound.
+    if (labelCache.size < 10_000) labelCache.set(key, cached)
+  }
+  return cached
+}
+
+const errorType = (exit: Exit.Exit<unknown, unknown>): string | undefined => {
+  if (exit._tag === "Success") return undefined
+  const failure = Cause.failureOption(exit.cause)
+  if (failure._tag === "Some") {
+    const error = failure.value as { readonly _tag?: unknown }
+    return typeof error?._tag === "string" ? error._tag : "Error"
+  }
+  return Cause.isInterruptedOnly(exit.cause) ? "Interrupted" : "Defect"
+}
+
+/**
+ * The operation metrics of an ended span: its duration, and its token usage when it reports one.
+ *
+ * @internal
+ */
+export const recordOperation = (span: Tracer.Span, exit: Exit.Exit<unknown, unknown>): void => {
+  if (span.status._tag !== "Ended") return
+  const seconds = Number(span.status.endTime - span.status.startTime) / 1e9
+  const get = (name: string) => span.attributes.get(name)
+  const operation = get(Telemetry.Attributes.operationName)
+  const requestModel = get(Telemetry.Attributes.requestModel)
+  const responseModel = get(Telemetry.Attributes.responseModel)
+  Telemetry.operationDuration.unsafeUpdate(
+    seconds,
+    labels([
+      [Telemetry.Attributes.providerName, Telemetry.providerName],
+      [Telemetry.Attributes.operationName, operation],
+      [Telemetry.Attributes.requestModel, requestModel],
+      [Telemetry.Attributes.responseModel, responseModel],
+      [Telemetry.Attributes.errorType, errorType(exit)]
+    ])
+  )
+  recordUsage(operation, requestModel, responseModel, get(Telemetry.Attributes.inputTokens), "input")
+  recordUsage(operation, requestModel, responseModel, get(Telemetry.Attributes.outputTokens), "output")
+}
+
+const recordUsage = (
+  operation: unknown,
+  requestModel: unknown,
+  responseModel: unknown,
+  tokens: unknown,
+  type: "input" | "output"
+): void => {
+  if (typeof tokens !== "number") return
+  Telemetry.tokenUsage.unsafeUpdate(
+    tokens,
+    labels([
+      [Telemetry.Attributes.providerName, Telemetry.providerName],
+      [Telemetry.Attributes.tokenType, type],
+      [Telemetry.Attributes.operationName, operation],
+      [Telemetry.Attributes.requestModel, requestModel],
+      [Telemetry.Attributes.responseModel, responseModel]
+    ])
+  )
+}
+
+/**
+ * An HTTP request's answer: its status, or the error type when none came.
+ *
+ * @internal
+ */
+export const recordRequest = (endpoint: string, outcome: number | string): void =>
+  Telemetry.requests.unsafeUpdate(
+    1,
+    labels([
+      [Telemetry.Attributes.endpoint, endpoint],
+      typeof outcome === "number"
+        ? [Telemetry.Attributes.statusCode, outcome]
+        : [Telemetry.Attributes.errorType, outcome]
+    ])
+  )
+
+/** @internal */
+export const recordRetry = (endpoint: string, error: string): void =>
+  Telemetry.retries.unsafeUpdate(
+    1,
+    labels([[Telemetry.Attributes.endpoint, endpoint], [Telemetry.Attributes.errorType, error]])
+  )
+
+/** @internal */
+export const recordTokenRefresh = (error: string | undefined): void =>
+  Telemetry.tokenRefreshes.unsafeUpdate(1, labels([[Telemetry.Attributes.errorType, error]]))
+
+// -----------------------------------------------------------------------------------------------------------------
+// streams
+// -----------------------------------------------------------------------------------------------------------------
+
+/**
+ * What a stream's span records: the chunks it emitted and the attributes its chunks report (the usage and finish
+ * reason of the last one); written to the span, with the metrics, when the stream ends.
+ *
+ * @internal
+ */
+export class StreamRecord<A> {
+  chunks = 0
+  private requestId: string | undefined
+  private attributes: Attributes | undefined
+  constructor(readonly onChunk: ((chunk: A) => Attributes | undefined) | undefined) {}
+
+  chunk(chunk: A, xHeaders: XHeaders.XHeaders): void {
+    if (this.chunks++ === 0) this.requestId = xHeaders["x-request-id"]
+    const found = this.onChunk?.(chunk)
+    if (found !== undefined) this.attributes = this.attributes === undefined ? found : { ...this.attributes, ...found }
+  }
+
+  /** Annotates the span before it ends, and counts the chunks. */
+  annotate(span: Tracer.Span, endpoint: string): void {
+    span.attribute(Telemetry.Attributes.streamChunks, this.chunks)
+    if (this.requestId !== undefined) span.attribute(Telemetry.Attributes.requestId, this.requestId)
+    if (this.attributes !== undefined) annotateSpan(span, this.attributes)
+    if (this.chunks > 0) {
+      Telemetry.streamChunks.unsafeUpdate(this.chunks, labels([[Telemetry.Attributes.endpoint, endpoint]]))
+    }
+  }
+}
+
+/**
+ * The span attributes every SDK span starts with, for spans made elsewhere (the transport's stream spans).
+ *
+ * @internal
+ */
+export const spanAttributes = (name: string, operation: string | undefined, attributes: Attributes | undefined) => ({
+  ...common,
+  [Telemetry.Attributes.operationName]: operation ?? operationOf(name),
+  ...attributes
+})
+
+// -----------------------------------------------------------------------------------------------------------------
+// logs
+// -----------------------------------------------------------------------------------------------------------------
+
+/**
+ * Logs `message` at `level` with `annotations` when the `logLevel` setting lets it through; nothing is built when
+ * it does not.
+ *
+ * @internal
+ */
+export const log = (
+  minimum: LogLevel.LogLevel,
+  level: LogLevel.LogLevel,
+  message: string,
+  annotations: () => Attributes
+): Effect.Effect<void> => {
+  if (LogLevel.lessThan(level, minimum)) return Effect.void
+  const values = annotations()
+  const defined: Attributes = {}
+  for (const key in values) if (values[key] !== undefined) defined[key] = values[key]
+  return Effect.annotateLogs(Effect.logWithLevel(level, message), defined)
+}
