@@ -20,9 +20,9 @@ const common: Attributes = {
   [Telemetry.Attributes.system]: Telemetry.providerName
 }
 
-/** `GigaChat.getModels` → `get_models`, `GigaChat.completions.create` → `completions.create`. */
+/** `GigaChat.getModels` → `get_models`, `GigaChat.completions.create` → `completions.create`, `GigaChat.Auth.oauth` → `auth.oauth`. */
 const operationOf = (spanName: string): string =>
-  spanName.replace(/^GigaChat\./, "").replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+  spanName.replace(/^GigaChat\./, "").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()
 
 /**
  * What a call's span and metrics say.
