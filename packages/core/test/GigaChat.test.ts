@@ -1,17 +1,12 @@
-import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import type * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type { Handler, RecordedRequest } from "./utils/mockHttp.js"
-import { credentials, json, makeMockHttp, oauthAnswer, tokenValue } from "./utils/mockHttp.js"
-
-const baseUrl = "https://gigachat.test/api/v1"
+import type { RecordedRequest } from "./utils/mockHttp.js"
+import { json, tokenValue } from "./utils/mockHttp.js"
+import { baseUrl, call, setup } from "./utils/mockService.js"
 
 const completion = (message: Record<string, unknown>, finishReason = "stop") => ({
   choices: [{ message: { role: "assistant", ...message }, index: 0, finish_reason: finishReason }],
@@ -20,48 +15,6 @@ const completion = (message: Record<string, unknown>, finishReason = "stop") => 
   object: "chat.completion",
   usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }
 })
-
-/**
- * The service over a mock `HttpClient`. `api()` lists the API requests (not OAuth); `contentTypes` and `bodies` hold
- * the body of every API request in order with its content type, which the platform sends as `Content-Type` but
- * keeps out of the headers.
- */
-const setup = (handler: Handler, options: GigaChatConfig.Options = {}) => {
-  const mock = makeMockHttp((request, index) =>
-    request.url.includes("/oauth")
-      ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
-      : handler(request, index)
-  )
-  const contentTypes: Array<string | undefined> = []
-  const bodies: Array<HttpBody.HttpBody> = []
-  const recordingBodies = Layer.effect(
-    HttpClient.HttpClient,
-    Effect.map(HttpClient.HttpClient, (client) =>
-      HttpClient.tapRequest(client, (request) =>
-        Effect.sync(() => {
-          if (request.url.includes("/oauth")) return
-          contentTypes.push(request.body.contentType)
-          bodies.push(request.body)
-        })))
-  ).pipe(Layer.provide(mock.layer))
-  const layer = GigaChat.layerServices.pipe(
-    Layer.provideMerge(GigaChatConfig.layer({
-      baseUrl,
-      authUrl: "https://auth.test/api/v2/oauth",
-      credentials,
-      ...options
-    })),
-    Layer.provide(recordingBodies)
-  )
-  const api = (): ReadonlyArray<RecordedRequest> => mock.requests.filter((request) => !request.url.includes("/oauth"))
-  return { mock, layer, api, contentTypes, bodies, only: () => api()[0]! }
-}
-
-/** Runs one method of the service against the mock. */
-const call = <A, E>(
-  layer: Layer.Layer<GigaChat.GigaChat>,
-  f: (gc: GigaChat.Service) => Effect.Effect<A, E>
-): Effect.Effect<A, E> => Effect.provide(Effect.flatMap(GigaChat.GigaChat, f), layer)
 
 const assertApiHeaders = (request: RecordedRequest, accept: string) => {
   assert.strictEqual(request.headers["accept"], accept)

@@ -1,6 +1,7 @@
 /**
- * The `GigaChat` service over a recording mock client, as `GigaChat.test.ts` builds it: OAuth answered by the mock,
- * `api()` the other requests in order, `bodies` their platform bodies (whose content type the mock's headers lack).
+ * The `GigaChat` service over a recording mock client: OAuth answered by the mock, `api()` the other requests in
+ * order, `contentTypes` and `bodies` their platform bodies with their content types (which the platform sends as
+ * `Content-Type` but keeps out of the headers), `only()` the one API request of a test.
  */
 import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import type * as HttpBody from "@effect/platform/HttpBody"
@@ -19,13 +20,16 @@ export const setup = (handler: Handler, options: GigaChatConfig.Options = {}) =>
       ? Effect.map(Clock.currentTimeMillis, (now) => oauthAnswer(now))
       : handler(request, index)
   )
+  const contentTypes: Array<string | undefined> = []
   const bodies: Array<HttpBody.HttpBody> = []
   const recordingBodies = Layer.effect(
     HttpClient.HttpClient,
     Effect.map(HttpClient.HttpClient, (client) =>
       HttpClient.tapRequest(client, (request) =>
         Effect.sync(() => {
-          if (!request.url.includes("/oauth")) bodies.push(request.body)
+          if (request.url.includes("/oauth")) return
+          contentTypes.push(request.body.contentType)
+          bodies.push(request.body)
         })))
   ).pipe(Layer.provide(mock.layer))
   const layer = GigaChat.layerServices.pipe(
@@ -38,9 +42,10 @@ export const setup = (handler: Handler, options: GigaChatConfig.Options = {}) =>
     Layer.provide(recordingBodies)
   )
   const api = (): ReadonlyArray<RecordedRequest> => mock.requests.filter((request) => !request.url.includes("/oauth"))
-  return { layer, api, bodies }
+  return { mock, layer, api, contentTypes, bodies, only: () => api()[0]! }
 }
 
+/** Runs one method of the service against the mock. */
 export const call = <A, E>(
   layer: Layer.Layer<GigaChat.GigaChat>,
   f: (gc: GigaChat.Service) => Effect.Effect<A, E>
