@@ -18,6 +18,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GigaChatError from "./GigaChatError.js"
 import { buildBodyEither, describeParseError, dropUndefined } from "./internal/requestEncoding.js"
+import * as TypeGuard from "./internal/typeGuard.js"
 
 /** An optional field that also takes `null` for "absent" (the Python SDK drops `None` values). */
 const optional = <S extends Schema.Schema.All>(self: S) => Schema.optionalWith(self, { nullable: true })
@@ -935,6 +936,73 @@ const normalizeResponse = (input: Record<string, unknown>): Record<string, unkno
     : { ...rest, created }
 }
 
+// -----------------------------------------------------------------------------------------------------------------
+// the decoding shortcut of the common answers
+// -----------------------------------------------------------------------------------------------------------------
+
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && Object.getPrototypeOf(u) === Object.prototype
+
+/** A record whose every key is one of `fields`, each value passing its check. */
+const hasOnly = (
+  u: unknown,
+  fields: Readonly<Record<string, (value: unknown) => boolean>>
+): u is Record<string, unknown> => {
+  if (!isRecord(u)) return false
+  for (const key in u) {
+    const check = Object.hasOwn(fields, key) ? fields[key] : undefined
+    if (check === undefined || !check(u[key])) return false
+  }
+  return true
+}
+
+const isString = (u: unknown) => typeof u === "string"
+const isNumber = (u: unknown) => typeof u === "number"
+const textPart = { text: isString }
+const usageDetails = { prompt_tokens: isNumber, cached_tokens: isNumber }
+const usageFields = {
+  input_tokens: isNumber,
+  output_tokens: isNumber,
+  total_tokens: isNumber,
+  input_tokens_details: (u: unknown) => hasOnly(u, usageDetails)
+}
+const simpleMessage = {
+  role: isString,
+  content: (u: unknown) => typeof u === "string" || (Array.isArray(u) && u.every((part) => hasOnly(part, textPart))),
+  message_id: isString,
+  tools_state_id: isString,
+  finish_reason: isString
+}
+const simpleResponse = {
+  event: isString,
+  model: isString,
+  created_at: isNumber,
+  message_id: isString,
+  thread_id: isString,
+  tools_state_id: isString,
+  finish_reason: isString,
+  usage: (u: unknown) => hasOnly(u, usageFields),
+  messages: (u: unknown) => Array.isArray(u) && u.every((message) => hasOnly(message, simpleMessage))
+}
+
+/**
+ * What decoding gives for the common answers and chunks — text messages (their `content` a string or text parts),
+ * the model, the ids, the finish reason, the usage — or `undefined` for anything else, which the Schema decodes. The
+ * only change decoding makes to these is a string `content` becoming `[{ text }]`; the input is not modified. (The v2
+ * stream's deltas are such chunks: without this, each would take the Schema's full decoding.)
+ */
+const decodeSimpleResponse = (u: unknown): unknown => {
+  if (!hasOnly(u, simpleResponse)) return undefined
+  const messages = u.messages as ReadonlyArray<Record<string, unknown>> | undefined
+  if (messages === undefined || !messages.some((message) => typeof message.content === "string")) return u
+  return {
+    ...u,
+    messages: messages.map((message) =>
+      typeof message.content === "string" ? { ...message, content: [{ text: message.content }] } : message
+    )
+  }
+}
+
 const responseFields = {
   model: optional(Schema.String),
   /** Unix time in seconds (`created` and numeric strings are accepted). */
@@ -957,11 +1025,14 @@ const responseFields = {
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionResponse = Schema.transform(
-  Extra,
-  Schema.Struct({ ...responseFields, messages: Schema.Array(ChatMessage) }, Extra),
-  { strict: false, decode: normalizeResponse, encode: (response) => response }
-).annotations({ identifier: "ChatCompletionResponse" })
+export const ChatCompletionResponse = TypeGuard.decodesWithShortcut(
+  Schema.transform(
+    Extra,
+    Schema.Struct({ ...responseFields, messages: Schema.Array(ChatMessage) }, Extra),
+    { strict: false, decode: normalizeResponse, encode: (response) => response }
+  ).annotations({ identifier: "ChatCompletionResponse" }),
+  decodeSimpleResponse
+)
 
 /**
  * The decoded value of the `ChatCompletionResponse` schema.
@@ -980,15 +1051,18 @@ export interface ChatCompletionResponse extends Schema.Schema.Type<typeof ChatCo
  * @since 0.1.0
  * @category schemas
  */
-export const ChatCompletionChunk = Schema.transform(
-  Extra,
-  Schema.Struct({
-    event: optional(Schema.String),
-    ...responseFields,
-    messages: optional(Schema.Array(ChatMessageChunk))
-  }, Extra),
-  { strict: false, decode: normalizeResponse, encode: (chunk) => chunk }
-).annotations({ identifier: "ChatCompletionChunk" })
+export const ChatCompletionChunk = TypeGuard.decodesWithShortcut(
+  Schema.transform(
+    Extra,
+    Schema.Struct({
+      event: optional(Schema.String),
+      ...responseFields,
+      messages: optional(Schema.Array(ChatMessageChunk))
+    }, Extra),
+    { strict: false, decode: normalizeResponse, encode: (chunk) => chunk }
+  ).annotations({ identifier: "ChatCompletionChunk" }),
+  decodeSimpleResponse
+)
 
 /**
  * The decoded value of the `ChatCompletionChunk` schema.

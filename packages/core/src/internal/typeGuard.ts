@@ -199,7 +199,8 @@ const compile = (root: AST.AST, options: Options): Guard => {
 // decoding with the fast path
 // -----------------------------------------------------------------------------------------------------------------
 
-const marked = new WeakSet<Schema.Schema.AnyNoContext>()
+/** Marked schemas, with the shortcut of those whose decoding reshapes (none for most). */
+const marked = new WeakMap<Schema.Schema.AnyNoContext, ((u: unknown) => unknown) | undefined>()
 
 /**
  * Marks a schema whose every value of its type decodes to an equal value.
@@ -207,9 +208,31 @@ const marked = new WeakSet<Schema.Schema.AnyNoContext>()
  * @internal
  */
 export const decodesToItself = <S extends Schema.Schema.AnyNoContext>(schema: S): S => {
-  marked.add(schema)
+  marked.set(schema, undefined)
   return schema
 }
+
+/**
+ * Marks a transformation with a shortcut for its common inputs: `shortcut` answers what decoding an input gives, or
+ * `undefined` for an input it leaves to the decoder. The answer is returned when it has the schema's type.
+ *
+ * @internal
+ */
+export const decodesWithShortcut = <S extends Schema.Schema.AnyNoContext>(
+  schema: S,
+  shortcut: (u: unknown) => unknown
+): S => {
+  marked.set(schema, shortcut)
+  return schema
+}
+
+/**
+ * The shortcut of a schema marked with `decodesWithShortcut` (for the property test that checks it).
+ *
+ * @internal
+ */
+export const shortcutOf = (schema: Schema.Schema.AnyNoContext): ((u: unknown) => unknown) | undefined =>
+  marked.get(schema)
 
 /** @internal */
 export type Decoder<A> = (u: unknown) => Either.Either<A, ParseResult.ParseError>
@@ -239,7 +262,12 @@ export const makeDecoder = <A, I>(schema: Schema.Schema<A, I>, options: DecoderO
   })
   if (!marked.has(schema)) return decode
   const is = make(schema, { onExcessProperty: keep ? "ignore" : "error" })
-  return (u) => is(u) ? Either.right(u) : decode(u)
+  const shortcut = marked.get(schema)
+  if (shortcut === undefined) return (u) => is(u) ? Either.right(u) : decode(u)
+  return (u) => {
+    const decoded = shortcut(u)
+    return decoded !== undefined && is(decoded) ? Either.right(decoded as A) : decode(u)
+  }
 }
 
 const decoders = new WeakMap<Schema.Schema.AnyNoContext, Decoder<unknown>>()
