@@ -31,8 +31,10 @@ import { make as makeAssistants } from "./gigachatAssistants.js"
 import { make as makeBatches } from "./gigachatBatches.js"
 import { make as makeCompletions } from "./gigachatCompletions.js"
 import { make as makeThreads } from "./gigachatThreads.js"
+import * as JsonCalls from "./jsonCalls.js"
+import { withXHeaders } from "./jsonCalls.js"
 import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
-import { encodeBodyEither, normalizeBodyEither, postJsonEither } from "./requestEncoding.js"
+import { postJsonEither } from "./requestEncoding.js"
 import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
 import * as telemetry from "./telemetry.js"
 import * as ToolLoop from "./toolLoop.js"
@@ -42,12 +44,6 @@ const defaultEmbeddingsModel = "Embeddings"
 
 const toList = (input: string | ReadonlyArray<string>): ReadonlyArray<string> =>
   typeof input === "string" ? [input] : input
-
-/** Arrays (the token counts) keep being arrays, with `xHeaders` as an extra property. */
-const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeaders<A> =>
-  (Array.isArray(decoded.value)
-    ? Object.assign(decoded.value.slice(), { xHeaders: decoded.xHeaders })
-    : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
 
 /**
  * An id as one path segment: percent-encoded where a path segment cannot carry it, as httpx sends it (a model id
@@ -163,18 +159,7 @@ export const make = Effect.gen(function*() {
   // the other endpoints
   // ---------------------------------------------------------------------------------------------------------------
 
-  const postJson = <A, I, B, J>(
-    path: string,
-    requestSchema: Schema.Schema<B, J>,
-    body: B,
-    responseSchema: Schema.Schema<A, I>
-  ) =>
-    Effect.suspend(() =>
-      Either.match(postJsonEither(path, encodeBodyEither(requestSchema, body)), {
-        onLeft: Effect.fail,
-        onRight: (post) => Effect.map(transport.json(post, responseSchema), withXHeaders)
-      })
-    )
+  const { get, post: postJson, postNormalized } = JsonCalls.make(transport)
 
   const embeddings = (texts: string | ReadonlyArray<string>, options?: { readonly model?: string | undefined }) =>
     postJson(
@@ -207,8 +192,7 @@ export const make = Effect.gen(function*() {
     )
   }
 
-  const getJson = <A, I>(path: string, schema: Schema.Schema<A, I>) =>
-    Effect.map(transport.json(HttpClientRequest.get(path), schema), withXHeaders)
+  const getJson = <A, I>(path: string, schema: Schema.Schema<A, I>) => get(path, [], schema)
 
   const getModels = () =>
     getJson("/models", Models.Models).pipe(telemetry.withSpan("GigaChat.getModels", { parent: nested }))
@@ -273,20 +257,7 @@ export const make = Effect.gen(function*() {
       withXHeaders
     ).pipe(telemetry.withSpan("GigaChat.functionsConvert", { parent: nested }))
 
-  // Both bodies have defaults (`content`, `parameters.type`): decoded first, so a caller's shorthand is filled in.
-  const postNormalized = <A, I, B, J>(
-    path: string,
-    request: Schema.Schema<B, J>,
-    body: unknown,
-    response: Schema.Schema<A, I>
-  ) =>
-    Effect.suspend(() =>
-      Either.match(postJsonEither(path, normalizeBodyEither(request, body)), {
-        onLeft: Effect.fail,
-        onRight: (post) => Effect.map(transport.json(post, response), withXHeaders)
-      })
-    )
-
+  // Both bodies have defaults (`content`, `parameters.type`): `postNormalized` fills in a caller's shorthand.
   const filterCheck = (input: string | FilterCheck.FilterCheckInput) => {
     const request = typeof input === "string" ? { messages: [{ role: "user", content: input }] } : input
     const body = { ...request, model: request.model ?? FilterCheck.defaultModel }

@@ -1,18 +1,13 @@
 /**
- * The `assistants` namespace of the `GigaChat` service, and the request helpers it shares with `threads`: every body
- * checked by its Schema before it is sent, every answer decoded by its Schema with the response's `x-*` headers.
+ * The `assistants` namespace of the `GigaChat` service, through the JSON calls of `jsonCalls.ts`; `requireId` is
+ * shared with `threads`.
  */
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import type * as Schema from "effect/Schema"
 import * as Assistants from "../Assistants.js"
 import type * as GigaChatConfig from "../GigaChatConfig.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
-import * as XHeaders from "../XHeaders.js"
-import { encodeBodyEither, postJsonEither } from "./requestEncoding.js"
+import * as JsonCalls from "./jsonCalls.js"
 import * as telemetry from "./telemetry.js"
 
 /**
@@ -23,48 +18,6 @@ import * as telemetry from "./telemetry.js"
 export interface Dependencies {
   readonly config: GigaChatConfig.Service
   readonly transport: HttpTransport.Service
-}
-
-/**
- * The JSON helpers of one transport.
- *
- * @internal
- */
-export const makeRequests = (transport: HttpTransport.Service) => {
-  const decoded = <A>(effect: Effect.Effect<HttpTransport.Decoded<A>, GigaChatError.GigaChatError>) =>
-    Effect.map(effect, ({ value, xHeaders }) => XHeaders.attach(value as A & object, xHeaders))
-
-  /** A POST of `body` checked by `requestSchema`: nothing is sent when the Schema refuses it. */
-  const post = <A, I, B, J>(
-    path: string,
-    requestSchema: Schema.Schema<B, J>,
-    body: unknown,
-    responseSchema: Schema.Schema<A, I>
-  ) =>
-    Effect.suspend(() =>
-      Either.match(request(path, requestSchema, body), {
-        onLeft: Effect.fail,
-        onRight: (request) => decoded(transport.json(request, responseSchema))
-      })
-    )
-
-  const request = <B, J>(path: string, requestSchema: Schema.Schema<B, J>, body: unknown) =>
-    postJsonEither(path, encodeBodyEither(requestSchema, body))
-
-  /** A GET with query keys; a value that is `undefined` is left out. */
-  const get = <A, I>(
-    path: string,
-    query: ReadonlyArray<readonly [string, string | number | undefined]>,
-    responseSchema: Schema.Schema<A, I>
-  ) => {
-    const urlParams: Array<[string, string]> = []
-    for (const [key, value] of query) if (value !== undefined) urlParams.push([key, String(value)])
-    return decoded(
-      transport.json(HttpClientRequest.get(path, { urlParams: urlParams as UrlParams.Input }), responseSchema)
-    )
-  }
-
-  return { post, request, get }
 }
 
 /**
@@ -83,7 +36,7 @@ const orNull = <A>(value: A | undefined): A | null => value === undefined ? null
 
 /** @internal */
 export const make = ({ config, transport }: Dependencies): Assistants.AssistantsService => {
-  const { get, post } = makeRequests(transport)
+  const { get, post } = JsonCalls.make(transport)
   // See `nested` in gigachat.ts.
   const nested = config.httpSpans
 

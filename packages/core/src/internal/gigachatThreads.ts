@@ -11,7 +11,8 @@ import * as Chat from "../Chat.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as Threads from "../Threads.js"
 import type { Dependencies } from "./gigachatAssistants.js"
-import { makeRequests, requireId } from "./gigachatAssistants.js"
+import { requireId } from "./gigachatAssistants.js"
+import * as JsonCalls from "./jsonCalls.js"
 import { describeParseError } from "./requestEncoding.js"
 import * as telemetry from "./telemetry.js"
 
@@ -32,7 +33,7 @@ const messagesEither = (
 
 /** @internal */
 export const make = ({ config, transport }: Dependencies): Threads.ThreadsService => {
-  const { get, post, request } = makeRequests(transport)
+  const { get, post, request } = JsonCalls.make(transport)
   // See `nested` in gigachat.ts.
   const nested = config.httpSpans
 
