@@ -7,7 +7,7 @@ import type { GigaChatConfig } from "@effect-gigachat/core"
 import { GigaChat } from "@effect-gigachat/core"
 import { NodeGigaChat } from "@effect-gigachat/node"
 import * as Undici from "@effect/platform-node/Undici"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -16,17 +16,9 @@ import * as Logger from "effect/Logger"
 import * as Https from "node:https"
 import type { AddressInfo } from "node:net"
 import * as Tls from "node:tls"
-import type { Certificates } from "./utils/certificates.js"
-import { hasOpenssl, makeCertificates } from "./utils/certificates.js"
+import { hasOpenssl, useCertificates } from "./utils/certificates.js"
 
-let certificates: Certificates | undefined
-const file = (name: string) => certificates!.file(name)
-const read = (name: string) => certificates!.read(name)
-
-beforeAll(() => {
-  if (hasOpenssl) certificates = makeCertificates()
-})
-afterAll(() => certificates?.remove())
+const { file, read } = useCertificates()
 
 const completion = {
   choices: [{ message: { role: "assistant", content: "own TLS" }, index: 0, finish_reason: "stop" }],

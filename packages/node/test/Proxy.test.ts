@@ -8,7 +8,7 @@ import type { GigaChatConfig } from "@effect-gigachat/core"
 import { GigaChat } from "@effect-gigachat/core"
 import { GigaChatEmulator, NodeGigaChatEmulator } from "@effect-gigachat/emulator"
 import { NodeGigaChat } from "@effect-gigachat/node"
-import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
@@ -18,8 +18,7 @@ import * as Https from "node:https"
 import type { AddressInfo } from "node:net"
 import * as Net from "node:net"
 import type * as Tls from "node:tls"
-import type { Certificates } from "./utils/certificates.js"
-import { hasOpenssl, makeCertificates } from "./utils/certificates.js"
+import { hasOpenssl, useCertificates } from "./utils/certificates.js"
 
 interface Forwarded {
   /** The request line's target: an absolute URL for a forwarded request. */
@@ -86,14 +85,7 @@ const listen = (server: Http.Server | Https.Server, beforeClose: () => void = ()
       })
   )
 
-let certificates: Certificates | undefined
-const file = (name: string) => certificates!.file(name)
-const read = (name: string) => certificates!.read(name)
-
-beforeAll(() => {
-  if (hasOpenssl) certificates = makeCertificates()
-})
-afterAll(() => certificates?.remove())
+const { file, read } = useCertificates()
 
 const completion = {
   choices: [{ message: { role: "assistant", content: "through the tunnel" }, index: 0, finish_reason: "stop" }],

@@ -2,6 +2,7 @@
  * Certificates made at test time with the machine's `openssl` (Node's crypto cannot sign X.509 certificates), in a
  * temporary directory that the caller removes; none is committed.
  */
+import { afterAll, beforeAll } from "@effect/vitest"
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -91,4 +92,17 @@ export const makeCertificates = (): Certificates => {
     openssl,
     remove: () => Fs.rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The certificates of one test file: made before its tests (when `openssl` is there), removed after them; `file`
+ * and `read` are for use inside the tests.
+ */
+export const useCertificates = (): Pick<Certificates, "file" | "read"> => {
+  let certificates: Certificates | undefined
+  beforeAll(() => {
+    if (hasOpenssl) certificates = makeCertificates()
+  })
+  afterAll(() => certificates?.remove())
+  return { file: (name) => certificates!.file(name), read: (name) => certificates!.read(name) }
 }
