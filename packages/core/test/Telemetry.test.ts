@@ -107,7 +107,8 @@ const chunk = (model: string, content: string, last = false) =>
     })
   }\n\n`
 
-describe("Telemetry", () => {
+// Metrics live in one registry per process: tests that read their deltas must not overlap with calls of others.
+describe.sequential("Telemetry", () => {
   describe("spans", () => {
     it.effect("a chat call's span has the GenAI attributes, the finish reasons and the request id", () => {
       const { layer } = setup(() => json(completion("GigaChat:span-1"), { headers: { "x-request-id": "req-span-1" } }))
