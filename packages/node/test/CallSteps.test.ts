@@ -7,7 +7,8 @@
  * under every tracer (about 12), a scope per exchange for the deadline to abort (`HttpClient.withScope`, about 27),
  * the platform client's tracer switch (`Effect.locally`, about 10), its `mapRequestEffect` step and
  * `HttpClient.make`; on a read, the deadline's mark when a read is waited for. Issue 21's telemetry (the metrics and the
- * request id, recorded when the call's span ends) added 1 to a call.
+ * request id, recorded when the call's span ends) added 1 to a call. A stream's events are decoded in the SSE
+ * decoder's own stage since, not in a stage after it: 29 → 27 per read.
  */
 import { GigaChat, GigaChatConfig } from "@effect-gigachat/core"
 import type * as Undici from "@effect/platform-node/Undici"
@@ -118,7 +119,7 @@ describe("steps per call", () => {
       assert.isAtLeast(steps, 10)
     }).pipe(Effect.provide(layer)))
 
-  it.live("each further network read of a token stream takes at most 29 effects", () =>
+  it.live("each further network read of a token stream takes at most 27 effects", () =>
     Effect.gen(function*() {
       const gc = yield* GigaChat.GigaChat
       yield* gc.chat("warm-up: fetches the token")
@@ -127,7 +128,7 @@ describe("steps per call", () => {
       const short = yield* stream(10)
       const long = yield* stream(60)
       const perRead = (long - short) / 50
-      assert.isAtMost(perRead, 29, `a read took ${perRead} effects`)
+      assert.isAtMost(perRead, 27, `a read took ${perRead} effects`)
       assert.isAtLeast(perRead, 1)
     }).pipe(Effect.provide(layer)))
 })

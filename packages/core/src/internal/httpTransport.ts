@@ -3,8 +3,6 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
-import * as Channel from "effect/Channel"
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -187,17 +185,17 @@ export const make = Effect.gen(function*() {
   // Authorization must); each request tied to a scope the deadlines can close.
   const client = GigaChatConfig.configureClient(yield* HttpClient.HttpClient, config).pipe(
     HttpClient.mapRequestEffect((request) =>
-      Effect.map(RequestContext.get, (context) => {
-        let prepared = HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)).pipe(
-          HttpClientRequest.setHeader("user-agent", GigaChatConfig.userAgent)
-        )
-        if (request.headers["accept"] === undefined) {
-          prepared = HttpClientRequest.setHeader(prepared, "accept", "application/json")
-        }
-        const headers = RequestContext.toHeaders(context)
-        for (const name in headers) prepared = HttpClientRequest.setHeader(prepared, name, headers[name]!)
-        return prepared
-      })
+      Effect.map(RequestContext.get, (context) =>
+        HttpClientRequest.setHeaders(
+          HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)),
+          request.headers["accept"] === undefined
+            ? {
+              "user-agent": GigaChatConfig.userAgent,
+              accept: "application/json",
+              ...RequestContext.toHeaders(context)
+            }
+            : { "user-agent": GigaChatConfig.userAgent, ...RequestContext.toHeaders(context) }
+        ))
     ),
     HttpClient.withScope
   )
@@ -430,14 +428,18 @@ export const make = Effect.gen(function*() {
         ))
     }
     const source: Source = { xHeaders: XHeaders.fromHeaders(response.headers), method, url, record }
-    const events = internalSse.decodeBody(
-      { maxEventSize: config.maxSseEventSize },
-      { method, url },
-      (error: HttpClientError.HttpClientError): GigaChatError.GigaChatError => failure(error, deadline),
-      { waiting: deadline.arm, arrived: deadline.disarm }
-    )(response.stream)
     return Effect.succeed(
-      Stream.pipeThroughChannel(events, decodeEvents((event) => decode(event, source), retries))
+      internalSse.decodeBody<HttpClientError.HttpClientError, GigaChatError.GigaChatError | AfterFirstEvent, A>(
+        { maxEventSize: config.maxSseEventSize },
+        { method, url },
+        (error) => failure(error, deadline),
+        { waiting: deadline.arm, arrived: deadline.disarm },
+        {
+          decode: (event) => decode(event, source),
+          // Without retries no failure is marked: nothing would read the mark.
+          afterFirst: retries ? markAfterFirst : undefined
+        }
+      )(response.stream)
     )
   }
 
@@ -456,7 +458,7 @@ export const make = Effect.gen(function*() {
           error instanceof AfterFirstEvent ? error.error : error
         )
       )
-      // Without retries no failure is marked (see `decodeEvents`).
+      // Without retries no failure is marked (see `openEvents`).
       : stream as Stream.Stream<A, GigaChatError.GigaChatError>
 
   const streamRequest = (request: HttpClientRequest.HttpClientRequest) =>
@@ -518,51 +520,9 @@ export const make = Effect.gen(function*() {
   return { text, json, bytes, stream, events } satisfies HttpTransport.Service
 })
 
-/**
- * Decodes the events of one network read at a time. The outputs decoded before a bad event are emitted, then the
- * stream fails with its error; with `mark`, once an output is out, every failure (the decoder's or upstream) is
- * marked as coming after the first event, for the retry policy to leave alone.
- */
-type EventDecoding<A> = Channel.Channel<
-  Chunk.Chunk<A>,
-  Chunk.Chunk<Sse.Event>,
-  GigaChatError.GigaChatError | AfterFirstEvent,
-  GigaChatError.GigaChatError,
-  unknown,
-  unknown
->
-
-const decodeEvents = <A>(
-  decode: (event: Sse.Event) => Either.Either<A, GigaChatError.GigaChatError>,
-  mark: boolean
-): EventDecoding<A> =>
-  Channel.suspend(() => {
-    let emitted = false
-    const fail = (error: GigaChatError.GigaChatError) => Channel.fail(emitted ? new AfterFirstEvent(error) : error)
-    const loop: EventDecoding<A> = Channel.readWithCause({
-      onInput: (input: Chunk.Chunk<Sse.Event>) => {
-        const out: Array<A> = []
-        for (const event of input) {
-          const decoded = decode(event)
-          if (Either.isLeft(decoded)) {
-            if (out.length === 0) return fail(decoded.left)
-            emitted = mark
-            return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), fail(decoded.left))
-          }
-          out.push(decoded.right)
-        }
-        if (out.length === 0) return loop
-        emitted = mark
-        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), loop)
-      },
-      onFailure: (cause: Cause.Cause<GigaChatError.GigaChatError>) =>
-        Channel.failCause<GigaChatError.GigaChatError | AfterFirstEvent>(
-          emitted ? Cause.map(cause, (error) => new AfterFirstEvent(error)) : cause
-        ),
-      onDone: () => Channel.void
-    })
-    return loop
-  })
+/** A failure once an output is out: never retried, so no event is emitted twice. */
+const markAfterFirst = (error: GigaChatError.GigaChatError | AfterFirstEvent): AfterFirstEvent =>
+  error instanceof AfterFirstEvent ? error : new AfterFirstEvent(error)
 
 const mediaType = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
   response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase()

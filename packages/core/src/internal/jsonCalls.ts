@@ -15,13 +15,21 @@ import { encodeBodyEither, normalizeBodyEither, postJsonEither } from "./request
 
 /**
  * The answer with its `xHeaders`; arrays (the token counts) keep being arrays, with `xHeaders` as an extra property.
+ * A decoded answer is a new value nobody else holds, so a plain object gets `xHeaders` in place.
  *
  * @internal
  */
-export const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeaders<A> =>
-  (Array.isArray(decoded.value)
-    ? Object.assign(decoded.value.slice(), { xHeaders: decoded.xHeaders })
-    : XHeaders.attach(decoded.value as object, decoded.xHeaders)) as XHeaders.WithXHeaders<A>
+export const withXHeaders = <A>(decoded: HttpTransport.Decoded<A>): XHeaders.WithXHeaders<A> => {
+  const value = decoded.value as object
+  if (Array.isArray(value)) {
+    return Object.assign(value.slice(), { xHeaders: decoded.xHeaders }) as unknown as XHeaders.WithXHeaders<A>
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype && Object.isExtensible(value)) {
+    ;(value as { xHeaders?: XHeaders.XHeaders }).xHeaders = decoded.xHeaders
+    return value as XHeaders.WithXHeaders<A>
+  }
+  return XHeaders.attach(value, decoded.xHeaders) as XHeaders.WithXHeaders<A>
+}
 
 /**
  * The JSON calls of one transport.

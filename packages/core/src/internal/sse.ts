@@ -1,6 +1,7 @@
 import * as Cause from "effect/Cause"
 import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
+import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as Sse from "../Sse.js"
@@ -256,8 +257,8 @@ export class Parser {
   }
 }
 
-type Decoding<In, IE, OE = IE> = Channel.Channel<
-  Chunk.Chunk<Sse.Event>,
+type Decoding<In, IE, OE = IE, Out = Sse.Event> = Channel.Channel<
+  Chunk.Chunk<Out>,
   Chunk.Chunk<In>,
   OE | GigaChatError.DecodeError,
   IE,
@@ -284,7 +285,20 @@ export interface Reads {
   readonly arrived: () => void
 }
 
+/**
+ * What becomes of each event, in the same stage (a stage of its own costs steps on every read): its output or the
+ * stream's failure; and how every failure after the first output is marked.
+ *
+ * @internal
+ */
+export interface Outputs<Out, OE> {
+  readonly decode: (event: Sse.Event) => Either.Either<Out, OE>
+  readonly afterFirst?: ((error: OE | GigaChatError.DecodeError) => OE) | undefined
+}
+
 const keepFailures: Failures<any, any> = { upstream: (error) => error, decoding: (error) => error }
+
+const keepEvents: Outputs<any, any> = { decode: Either.right }
 
 const utf8Decoder = () => {
   // Non-fatal UTF-8 decoding (invalid bytes become U+FFFD, as the SSE spec asks); `stream: true` keeps a multi-byte
@@ -296,44 +310,71 @@ const utf8Decoder = () => {
   }
 }
 
-const makeChannelWith = <In, IE, OE = IE>(
+const makeChannelWith = <In, IE, OE = IE, Out = Sse.Event>(
   options: Sse.DecodeOptions | undefined,
   makeDecoder: () => { readonly decode: (input: In) => string; readonly flush: () => string },
-  failures: Failures<IE, OE> = keepFailures
-): Decoding<In, IE, OE> =>
+  failures: Failures<IE, OE> = keepFailures,
+  outputs: Outputs<Out, OE> = keepEvents
+): Decoding<In, IE, OE, Out> =>
   Channel.suspend(() => {
     const parser = new Parser(resolveMaxEventSize(options))
     const decoder = makeDecoder()
     const reads = failures.reads
+    const decode = outputs.decode
+    const afterFirst = outputs.afterFirst
+    let emitted = false
+    const fail = (error: OE | GigaChatError.DecodeError) =>
+      Channel.fail(emitted && afterFirst !== undefined ? afterFirst(error) : error)
+    // The events of one read: their outputs, then the failure of the first that has none (or of the parser).
     const emit = (
-      out: Array<Sse.Event>,
+      events: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
-      next: Decoding<In, IE, OE>
-    ): Decoding<In, IE, OE> => {
-      const rest: Decoding<In, IE, OE> = error !== undefined ? Channel.fail(failures.decoding(error)) : next
+      next: Decoding<In, IE, OE, Out>
+    ): Decoding<In, IE, OE, Out> => {
+      const out: Array<Out> = []
+      let failed: OE | GigaChatError.DecodeError | undefined = error === undefined
+        ? undefined
+        : failures.decoding(error)
+      let rest = next
+      for (const event of events) {
+        const decoded = decode(event)
+        if (Either.isLeft(decoded)) {
+          failed = decoded.left
+          break
+        }
+        out.push(decoded.right)
+      }
+      if (out.length > 0) emitted = true
+      if (failed !== undefined) rest = fail(failed)
       if (out.length === 0) return rest
       return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
-    const read: Decoding<In, IE, OE> = Channel.readWithCause({
+    const read: Decoding<In, IE, OE, Out> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
         if (reads !== undefined) reads.arrived()
-        const out: Array<Sse.Event> = []
+        const events: Array<Sse.Event> = []
         for (const input of inputs) {
-          const error = parser.feed(decoder.decode(input), out)
-          if (error !== undefined) return emit(out, error, Channel.void)
+          const error = parser.feed(decoder.decode(input), events)
+          if (error !== undefined) return emit(events, error, Channel.void)
           // `[DONE]`: stop reading, so the upstream (the HTTP body) is released instead of drained.
-          if (parser.done) return emit(out, undefined, Channel.void)
+          if (parser.done) return emit(events, undefined, Channel.void)
         }
-        return emit(out, undefined, loop)
+        return emit(events, undefined, loop)
       },
-      onFailure: (cause: Cause.Cause<IE>) => Channel.failCause(Cause.map(cause, failures.upstream)),
+      onFailure: (cause: Cause.Cause<IE>) =>
+        Channel.failCause(
+          Cause.map(cause, (error) => {
+            const mapped = failures.upstream(error)
+            return emitted && afterFirst !== undefined ? afterFirst(mapped) : mapped
+          })
+        ),
       onDone: () => {
-        const out: Array<Sse.Event> = []
-        const error = parser.feed(decoder.flush(), out) ?? parser.end(out)
-        return emit(out, error, Channel.void)
+        const events: Array<Sse.Event> = []
+        const error = parser.feed(decoder.flush(), events) ?? parser.end(events)
+        return emit(events, error, Channel.void)
       }
     })
-    const loop: Decoding<In, IE, OE> = reads === undefined ? read : Channel.suspend(() => {
+    const loop: Decoding<In, IE, OE, Out> = reads === undefined ? read : Channel.suspend(() => {
       reads.waiting()
       return read
     })
@@ -371,16 +412,17 @@ export const decode = (options?: Sse.DecodeOptions) =>
  *
  * @internal
  */
-export const decodeBody = <IE, OE>(
+export const decodeBody = <IE, OE, Out = Sse.Event>(
   options: Sse.DecodeOptions | undefined,
   request: { readonly method: string; readonly url: string },
   upstream: (error: IE) => OE,
-  reads?: Reads
+  reads?: Reads,
+  outputs?: Outputs<Out, OE>
 ) =>
-<R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Sse.Event, OE | GigaChatError.DecodeError, R> =>
+<R>(self: Stream.Stream<Uint8Array, IE, R>): Stream.Stream<Out, OE | GigaChatError.DecodeError, R> =>
   Stream.pipeThroughChannel(
     self,
-    makeChannelWith<Uint8Array, IE, OE>(options, utf8Decoder, {
+    makeChannelWith<Uint8Array, IE, OE, Out>(options, utf8Decoder, {
       upstream,
       reads,
       decoding: (error) =>
@@ -392,7 +434,7 @@ export const decodeBody = <IE, OE>(
             }
           )
           : error
-    })
+    }, outputs)
   )
 
 /** @internal */

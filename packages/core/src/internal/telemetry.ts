@@ -51,13 +51,14 @@ export interface SpanOptions<A> {
  * @internal
  */
 export const withSpan = <A>(name: string, options: SpanOptions<A> = {}) => {
-  const attributes = spanAttributes(name, options.operation, options.attributes)
-  const spanOptions = { captureStackTrace: false, attributes }
+  const spanOptions = { captureStackTrace: false, attributes: baseAttributes(name, options.operation) }
+  const attributes = options.attributes
   const onSuccess = options.onSuccess
   const metrics = options.metrics !== false
   return <E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Effect.makeSpan(name, spanOptions), (span) =>
-      Effect.onExit(
+    Effect.flatMap(Effect.makeSpan(name, spanOptions), (span) => {
+      if (attributes !== undefined) annotateSpan(span, attributes)
+      return Effect.onExit(
         options.parent === true ? Effect.withParentSpan(self, span) : self,
         (exit) =>
           Effect.clockWith((clock) =>
@@ -66,7 +67,8 @@ export const withSpan = <A>(name: string, options: SpanOptions<A> = {}) => {
               endSpan(span, exit, clock.unsafeCurrentTimeNanos(), metrics)
             })
           )
-      ))
+      )
+    })
 }
 
 /**
@@ -113,22 +115,50 @@ export const annotate = (attributes: Attributes): Effect.Effect<void> => Effect.
 // metrics
 // -----------------------------------------------------------------------------------------------------------------
 
-/** Label sets by their values: a call's labels are built once per combination, not on every call. */
-const labelCache = new Map<string, ReadonlyArray<MetricLabel.MetricLabel>>()
-
-const labels = (values: ReadonlyArray<readonly [string, unknown]>): ReadonlyArray<MetricLabel.MetricLabel> => {
-  let key = ""
-  for (const [name, value] of values) if (value !== undefined) key += `${name}\u0000${String(value)}\u0001`
-  let cached = labelCache.get(key)
-  if (cached === undefined) {
-    cached = values.filter(([, value]) => value !== undefined).map(([name, value]) =>
-      MetricLabel.make(name, String(value))
-    )
-    // A model or endpoint named by each request could grow the cache without end: it stops caching at a bound.
-    if (labelCache.size < 10_000) labelCache.set(key, cached)
-  }
-  return cached
+/**
+ * The label sets of one kind of measurement by their values, one level of the tree per label: a call's labels are
+ * built once per combination, not on every call, and the same array goes to the metric each time (its hook is cached
+ * by the array). Each kind has its tree, so a level always holds the same label.
+ */
+interface LabelTree {
+  labels?: ReadonlyArray<MetricLabel.MetricLabel>
+  readonly next: Map<unknown, LabelTree>
 }
+
+const labelTree = (): LabelTree => ({ next: new Map() })
+let labelSets = 0
+
+const labels = (
+  tree: LabelTree,
+  values: ReadonlyArray<readonly [string, unknown]>
+): ReadonlyArray<MetricLabel.MetricLabel> => {
+  let node = tree
+  for (const [, value] of values) {
+    let child = node.next.get(value)
+    if (child === undefined) {
+      // A model or endpoint named by each request could grow the trees without end: past a bound nothing is kept.
+      if (labelSets >= 10_000) return makeLabels(values)
+      child = labelTree()
+      node.next.set(value, child)
+    }
+    node = child
+  }
+  if (node.labels === undefined) {
+    labelSets++
+    node.labels = makeLabels(values)
+  }
+  return node.labels
+}
+
+const durationLabels = labelTree()
+const usageLabels = labelTree()
+const requestLabels = labelTree()
+const retryLabels = labelTree()
+const refreshLabels = labelTree()
+const chunkLabels = labelTree()
+
+const makeLabels = (values: ReadonlyArray<readonly [string, unknown]>): ReadonlyArray<MetricLabel.MetricLabel> =>
+  values.filter(([, value]) => value !== undefined).map(([name, value]) => MetricLabel.make(name, String(value)))
 
 const errorType = (exit: Exit.Exit<unknown, unknown>): string | undefined => {
   if (exit._tag === "Success") return undefined
@@ -154,7 +184,7 @@ export const recordOperation = (span: Tracer.Span, exit: Exit.Exit<unknown, unkn
   const responseModel = get(Telemetry.Attributes.responseModel)
   Telemetry.operationDuration.unsafeUpdate(
     seconds,
-    labels([
+    labels(durationLabels, [
       [Telemetry.Attributes.providerName, Telemetry.providerName],
       [Telemetry.Attributes.operationName, operation],
       [Telemetry.Attributes.requestModel, requestModel],
@@ -176,7 +206,7 @@ const recordUsage = (
   if (typeof tokens !== "number") return
   Telemetry.tokenUsage.unsafeUpdate(
     tokens,
-    labels([
+    labels(usageLabels, [
       [Telemetry.Attributes.providerName, Telemetry.providerName],
       [Telemetry.Attributes.tokenType, type],
       [Telemetry.Attributes.operationName, operation],
@@ -194,7 +224,7 @@ const recordUsage = (
 export const recordRequest = (endpoint: string, outcome: number | string): void =>
   Telemetry.requests.unsafeUpdate(
     1,
-    labels([
+    labels(requestLabels, [
       [Telemetry.Attributes.endpoint, endpoint],
       typeof outcome === "number"
         ? [Telemetry.Attributes.statusCode, outcome]
@@ -206,12 +236,12 @@ export const recordRequest = (endpoint: string, outcome: number | string): void 
 export const recordRetry = (endpoint: string, error: string): void =>
   Telemetry.retries.unsafeUpdate(
     1,
-    labels([[Telemetry.Attributes.endpoint, endpoint], [Telemetry.Attributes.errorType, error]])
+    labels(retryLabels, [[Telemetry.Attributes.endpoint, endpoint], [Telemetry.Attributes.errorType, error]])
   )
 
 /** @internal */
 export const recordTokenRefresh = (error: string | undefined): void =>
-  Telemetry.tokenRefreshes.unsafeUpdate(1, labels([[Telemetry.Attributes.errorType, error]]))
+  Telemetry.tokenRefreshes.unsafeUpdate(1, labels(refreshLabels, [[Telemetry.Attributes.errorType, error]]))
 
 // -----------------------------------------------------------------------------------------------------------------
 // streams
@@ -241,7 +271,7 @@ export class StreamRecord<A> {
     if (this.requestId !== undefined) span.attribute(Telemetry.Attributes.requestId, this.requestId)
     if (this.attributes !== undefined) annotateSpan(span, this.attributes)
     if (this.chunks > 0) {
-      Telemetry.streamChunks.unsafeUpdate(this.chunks, labels([[Telemetry.Attributes.endpoint, endpoint]]))
+      Telemetry.streamChunks.unsafeUpdate(this.chunks, labels(chunkLabels, [[Telemetry.Attributes.endpoint, endpoint]]))
     }
   }
 }
@@ -251,11 +281,21 @@ export class StreamRecord<A> {
  *
  * @internal
  */
-export const spanAttributes = (name: string, operation: string | undefined, attributes: Attributes | undefined) => ({
-  ...common,
-  [Telemetry.Attributes.operationName]: operation ?? operationOf(name),
-  ...attributes
-})
+export const spanAttributes = (name: string, operation: string | undefined, attributes: Attributes | undefined) =>
+  attributes === undefined ? baseAttributes(name, operation) : { ...baseAttributes(name, operation), ...attributes }
+
+/** The provider and the operation of a span's name, one object per name shared by all its spans (never changed). */
+const baseAttributesByName = new Map<string, Attributes>()
+
+const baseAttributes = (name: string, operation: string | undefined): Attributes => {
+  const key = operation === undefined ? name : `${name}\u0000${operation}`
+  let attributes = baseAttributesByName.get(key)
+  if (attributes === undefined) {
+    attributes = { ...common, [Telemetry.Attributes.operationName]: operation ?? operationOf(name) }
+    baseAttributesByName.set(key, attributes)
+  }
+  return attributes
+}
 
 // -----------------------------------------------------------------------------------------------------------------
 // logs

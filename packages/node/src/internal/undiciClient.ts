@@ -142,7 +142,10 @@ export class Exchange implements Undici.Dispatcher.DispatchHandler {
     this.resumeHeaders = undefined
     if (resume === undefined) return
     const response = new UndiciResponse(this.request, statusCode, headers, this)
-    abandoned.register(response, this, this)
+    // A body that arrives with its headers (most JSON answers) has ended by the next microtask: no need to watch it.
+    queueMicrotask(() => {
+      if (!this.done && this.failure === undefined) abandoned.register(response, this, this)
+    })
     resume(Effect.succeed(response))
   }
 
