@@ -9,6 +9,12 @@
  *    Effect: a fiber per call and an async boundary, nothing of the SDK);
  * 1c. the package's own `HttpClient` over undici's dispatcher (what `NodeGigaChat.layer` uses): `execute` + `text` +
  *    `JSON.parse`, driven by `Effect.forEach` (the HTTP exchange of steps 5-7 without the SDK);
+ * 1d. the same undici handler in a client made with `HttpClient.makeWith` instead of `HttpClient.make`: no
+ *    `AbortController`, URL parse or tracer switch per request, and no way for `HttpClient.withScope` to abort it
+ *    (interruption is its only abort); what a per-request abort hook costs is the distance from 1c;
+ * 1e. 1d with the exchange on a fiber of its own (`Effect.fork` + `Fiber.join`), which a deadline could interrupt:
+ *    the cheapest way to abort a request of any client without `HttpClient.withScope`;
+ * 1f. 1d under `Effect.timeoutFail`, the library's own timeout;
  * 2. `@effect/platform` `HttpClient` over undici (`NodeHttpClient.layerUndici`): `execute` + `response.json`, driven
  *    by `Effect.forEach` — with the platform's per-request span (the default);
  * 3. the same with the platform's span disabled (`HttpClient.currentTracerDisabledWhen`);
@@ -37,8 +43,11 @@ import * as NodeGigaChat from "@effect-gigachat/node/NodeGigaChat"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
@@ -139,6 +148,30 @@ const main = async () => {
 
   const networkAgent = new Undici.Agent()
   const networkClient = UndiciClient.make(networkAgent)
+  const makeWithClient = HttpClient.makeWith(
+    (effect) =>
+      Effect.flatMap(
+        effect,
+        (request) =>
+          Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+            const handler = new UndiciClient.Exchange(request, resume)
+            const url = new URL(request.url)
+            networkAgent.dispatch({
+              method: request.method,
+              origin: url.origin,
+              path: url.pathname,
+              headers: request.headers,
+              body: request.body._tag === "Uint8Array" ? request.body.body : null
+            }, handler)
+            return Effect.sync(() => handler.abort())
+          })
+      ),
+    Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
+  )
+  const makeWithJson = Effect.flatMap(
+    makeWithClient.execute(platformRequest),
+    (response) => Effect.map(response.text, JSON.parse)
+  )
   const steps: ReadonlyArray<readonly [string, (n: number) => Promise<void>]> = [
     ["1. undici Pool.request + body.json()", (n) =>
       pool(n, concurrency, async () => {
@@ -169,6 +202,16 @@ const main = async () => {
       Effect.runPromise(forEach(
         n,
         Effect.flatMap(networkClient.execute(platformRequest), (response) => Effect.map(response.text, JSON.parse))
+      ))],
+    ["1d. the same handler under HttpClient.makeWith", (n) => Effect.runPromise(forEach(n, makeWithJson))],
+    [
+      "1e. 1d on a forked fiber",
+      (n) => Effect.runPromise(forEach(n, Effect.flatMap(Effect.fork(makeWithJson), Fiber.join)))
+    ],
+    ["1f. 1d under Effect.timeoutFail", (n) =>
+      Effect.runPromise(forEach(
+        n,
+        Effect.timeoutFail(makeWithJson, { duration: "1 minute", onTimeout: () => new Error("timed out") })
       ))],
     ["2. platform HttpClient execute + json (span on)", (n) => platform.runPromise(forEach(n, platformJson))],
     ["3. platform HttpClient execute + json (span off)", (n) =>
