@@ -1,11 +1,14 @@
 import type { GigaChatConfig } from "@effect-gigachat/core"
 import { GigaChat, HttpTransport, RequestContext } from "@effect-gigachat/core"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import { constFalse } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
@@ -276,5 +279,29 @@ describe("HttpTransport", () => {
       const traced = yield* spanNames(true)
       assert.include(traced, "GigaChat.chat")
       assert.isTrue(traced.some((name) => name.startsWith("http.client")), traced.join(", "))
+    }))
+
+  it.effect("the SDK's untraced predicate leaves the application's requests traced; under another one it still holds", () =>
+    Effect.gen(function*() {
+      const base = yield* Effect.tracer
+      const names: Array<string> = []
+      const tracer = Tracer.make({
+        span: (...args) => {
+          names.push(args[0])
+          return base.span(...args)
+        },
+        context: base.context
+      })
+      const own = HttpClient.make((request) => Effect.succeed(HttpClientResponse.fromWeb(request, new Response("{}"))))
+      const { layer } = setup(() => json(completion))
+      yield* Effect.gen(function*() {
+        yield* GigaChat.chat("x")
+        // The application's own request, on the same fiber, keeps the platform's span.
+        yield* own.get("https://app.test/own")
+        // A predicate set after the SDK's (here: trace everything) is overridden for the SDK's requests only.
+        yield* GigaChat.chat("y").pipe(Effect.locally(HttpClient.currentTracerDisabledWhen, constFalse))
+      }).pipe(Effect.provide(layer), Effect.withTracer(tracer))
+      assert.strictEqual(names.filter((name) => name === "GigaChat.chat").length, 2)
+      assert.deepStrictEqual(names.filter((name) => name.startsWith("http.client")), ["http.client GET"])
     }))
 })

@@ -1,11 +1,15 @@
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { constTrue } from "effect/Function"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import type { Options, Service } from "../GigaChatConfig.js"
 
 const secret = (value: Redacted.Redacted<string> | string | undefined) =>
@@ -221,7 +225,9 @@ export const resolveUrl = (baseUrl: string, path: string): string => {
 
 /**
  * The HTTP client the SDK uses: no trace headers to a third-party API, and the platform's per-attempt span only when
- * `httpSpans` asks for it.
+ * `httpSpans` asks for it. The span is turned off through `HttpClient.currentTracerDisabledWhen`: by the SDK's
+ * predicate when the fiber has it (`untracedRequests`, installed by `HttpTransport`'s layer), else by setting the
+ * predicate around the request (an `Effect.locally` on every request).
  *
  * @internal
  */
@@ -229,7 +235,37 @@ export const configureClient = (client: HttpClient.HttpClient, config: Service):
   // Trace context is only sent from inside an `http.client` span: without spans there is nothing to turn off.
   config.httpSpans
     ? HttpClient.withTracerPropagation(client, false)
-    : HttpClient.withTracerDisabledWhen(client, () => true)
+    : HttpClient.transform(client, (effect, request) =>
+      Effect.withFiberRuntime((fiber) => {
+        if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) return effect
+        const disabledWhen = fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)
+        if (untracedMark in disabledWhen) {
+          requests.add(request)
+          return effect
+        }
+        return Effect.locally(effect, HttpClient.currentTracerDisabledWhen, constTrue)
+      }))
+
+/** The requests of `configureClient` clients, for the SDK's predicate. */
+const requests = new WeakSet<HttpClientRequest.HttpClientRequest>()
+
+const untracedMark = Symbol.for("@effect-gigachat/core/untracedRequests")
+
+/**
+ * Adds the SDK's requests to the fiber's `HttpClient.currentTracerDisabledWhen` for as long as the scope lasts (once:
+ * a predicate that has them is kept), so that a request of `configureClient` turns the platform's span off without
+ * an `Effect.locally` of its own. Other requests are left to the predicate that was there.
+ *
+ * @internal
+ */
+export const untracedRequests: Effect.Effect<void, never, Scope.Scope> = Effect.locallyScopedWith(
+  HttpClient.currentTracerDisabledWhen,
+  (previous) => {
+    if (untracedMark in previous) return previous
+    const predicate = (request: HttpClientRequest.HttpClientRequest) => requests.has(request) || previous(request)
+    return Object.assign(predicate, { [untracedMark]: true })
+  }
+)
 
 /**
  * `layerConfig`'s argument read: a `Config` of the options, or fields each a `Config` or a value (read over

@@ -29,6 +29,7 @@ import * as RequestContext from "../RequestContext.js"
 import type * as Sse from "../Sse.js"
 import * as Telemetry from "../Telemetry.js"
 import * as XHeaders from "../XHeaders.js"
+import * as internalConfig from "./gigachatConfig.js"
 import * as internalSse from "./sse.js"
 import * as telemetry from "./telemetry.js"
 import * as TypeGuard from "./typeGuard.js"
@@ -169,6 +170,7 @@ type Read<A> = (
 export const make = Effect.gen(function*() {
   const config = yield* GigaChatConfig.GigaChatConfig
   const auth = yield* Auth.Auth
+  if (!config.httpSpans) yield* internalConfig.untracedRequests
   const deadlines = yield* makeDeadlines(config.timeout)
   const timeout = config.timeout
   const schedule = retrySchedule(config)
