@@ -28,6 +28,19 @@ const completion = {
 
 const setup = (api: Handler, options: GigaChatConfig.Options = {}) => mockServices(api, { credentials, ...options })
 
+/** A tracer over `base` that records the name of every span it starts. */
+const namingTracer = (base: Tracer.Tracer) => {
+  const names: Array<string> = []
+  const tracer = Tracer.make({
+    span: (...args) => {
+      names.push(args[0])
+      return base.span(...args)
+    },
+    context: base.context
+  })
+  return { names, tracer }
+}
+
 describe("HttpTransport", () => {
   it.effect("events: the raw events of a stream with their x-headers, and an error object in place of one fails it", () => {
     let calls = 0
@@ -262,14 +275,7 @@ describe("HttpTransport", () => {
     Effect.gen(function*() {
       const base = yield* Effect.tracer
       const spanNames = (httpSpans: boolean) => {
-        const names: Array<string> = []
-        const tracer = Tracer.make({
-          span: (...args) => {
-            names.push(args[0])
-            return base.span(...args)
-          },
-          context: base.context
-        })
+        const { names, tracer } = namingTracer(base)
         const { layer } = setup(() => json(completion), { httpSpans })
         return GigaChat.chat("x").pipe(Effect.provide(layer), Effect.withTracer(tracer), Effect.as(names))
       }
@@ -283,15 +289,7 @@ describe("HttpTransport", () => {
 
   it.effect("the SDK's untraced predicate leaves the application's requests traced; under another one it still holds", () =>
     Effect.gen(function*() {
-      const base = yield* Effect.tracer
-      const names: Array<string> = []
-      const tracer = Tracer.make({
-        span: (...args) => {
-          names.push(args[0])
-          return base.span(...args)
-        },
-        context: base.context
-      })
+      const { names, tracer } = namingTracer(yield* Effect.tracer)
       const own = HttpClient.make((request) => Effect.succeed(HttpClientResponse.fromWeb(request, new Response("{}"))))
       const { layer } = setup(() => json(completion))
       yield* Effect.gen(function*() {
