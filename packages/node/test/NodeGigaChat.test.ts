@@ -9,10 +9,10 @@ import * as Logger from "effect/Logger"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Tls from "node:tls"
+import { listen } from "./utils/servers.js"
 
 const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gigachat-node-"))
 afterAll(() => Fs.rmSync(dir, { recursive: true, force: true }))
@@ -56,16 +56,7 @@ const slowServer = (holdMillis: number) =>
       }, holdMillis)
     })
     server.on("connection", () => stats.sockets++)
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
+    const port = yield* listen(server)
     return { stats, baseUrl: `http://127.0.0.1:${port}/api/v1` }
   })
 

@@ -13,10 +13,9 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
-import * as Https from "node:https"
-import type { AddressInfo } from "node:net"
 import * as Tls from "node:tls"
 import { hasOpenssl, useCertificates } from "./utils/certificates.js"
+import { httpsGigaChat } from "./utils/servers.js"
 
 const { file, read } = useCertificates()
 
@@ -30,38 +29,11 @@ const completion = {
 
 /** An HTTPS GigaChat (OAuth and chat) that requires a client certificate signed by the test CA. */
 const httpsServer = Effect.gen(function*() {
-  const received: Array<{ readonly url: string; readonly clientCertificate: string | undefined }> = []
-  const server = Https.createServer({
-    key: read("server.key"),
-    cert: read("server.pem"),
-    requestCert: true,
-    rejectUnauthorized: true,
-    ca: [read("test-root-ca.pem")]
-  }, (req, res) => {
-    req.resume()
-    req.on("end", () => {
-      const peer = (req.socket as Tls.TLSSocket).getPeerCertificate()
-      received.push({
-        url: req.url ?? "",
-        clientCertificate: peer?.subject?.CN === undefined ? undefined : String(peer.subject.CN)
-      })
-      res.writeHead(200, { "content-type": "application/json" })
-      res.end(JSON.stringify(
-        req.url === "/api/v2/oauth" ? { access_token: "own-token", expires_at: Date.now() + 1800000 } : completion
-      ))
-    })
+  const { origin, received } = yield* httpsGigaChat(read, {
+    token: "own-token",
+    completion,
+    requireClientCertificate: true
   })
-  const port = yield* Effect.acquireRelease(
-    Effect.async<number>((resume) => {
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-    }),
-    () =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
-  const origin = `https://127.0.0.1:${port}`
   const settings: GigaChatConfig.Options = {
     baseUrl: `${origin}/api/v1`,
     authUrl: `${origin}/api/v2/oauth`,

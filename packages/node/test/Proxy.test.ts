@@ -14,11 +14,10 @@ import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Http from "node:http"
-import * as Https from "node:https"
 import type { AddressInfo } from "node:net"
 import * as Net from "node:net"
-import type * as Tls from "node:tls"
 import { hasOpenssl, useCertificates } from "./utils/certificates.js"
+import { httpsGigaChat, listen } from "./utils/servers.js"
 
 interface Forwarded {
   /** The request line's target: an absolute URL for a forwarded request. */
@@ -72,19 +71,6 @@ const proxyServer = Effect.gen(function*() {
   return { forwarded, tunnels, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 })
 
-const listen = (server: Http.Server | Https.Server, beforeClose: () => void = () => {}) =>
-  Effect.acquireRelease(
-    Effect.async<number>((resume) => {
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-    }),
-    () =>
-      Effect.async<void>((resume) => {
-        beforeClose()
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
-
 const { file, read } = useCertificates()
 
 const completion = {
@@ -98,29 +84,7 @@ const completion = {
 /** An HTTPS GigaChat (OAuth and chat) with the test CA's certificate; records each request's path and client CN. */
 const httpsServer = (options: { readonly requireClientCertificate?: boolean } = {}) =>
   Effect.gen(function*() {
-    const received: Array<{ readonly url: string; readonly clientCertificate: string | undefined }> = []
-    const server = Https.createServer({
-      key: read("server.key"),
-      cert: read("server.pem"),
-      ...(options.requireClientCertificate
-        ? { requestCert: true, rejectUnauthorized: true, ca: [read("test-root-ca.pem")] }
-        : {})
-    }, (req, res) => {
-      req.resume()
-      req.on("end", () => {
-        const peer = (req.socket as Tls.TLSSocket).getPeerCertificate()
-        received.push({
-          url: req.url ?? "",
-          clientCertificate: peer?.subject?.CN === undefined ? undefined : String(peer.subject.CN)
-        })
-        res.writeHead(200, { "content-type": "application/json" })
-        res.end(JSON.stringify(
-          req.url === "/api/v2/oauth" ? { access_token: "proxied-token", expires_at: Date.now() + 1800000 } : completion
-        ))
-      })
-    })
-    const port = yield* listen(server)
-    const origin = `https://127.0.0.1:${port}`
+    const { origin, port, received } = yield* httpsGigaChat(read, { token: "proxied-token", completion, ...options })
     const settings: GigaChatConfig.Options = {
       baseUrl: `${origin}/api/v1`,
       authUrl: `${origin}/api/v2/oauth`,

@@ -17,10 +17,10 @@ import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
 import * as Https from "node:https"
-import type { AddressInfo } from "node:net"
 import type * as Tls from "node:tls"
 import type { Certificates } from "./utils/certificates.js"
 import { hasOpenssl, makeCertificates } from "./utils/certificates.js"
+import { listen } from "./utils/servers.js"
 
 const passphrase = "key-passphrase-do-not-leak"
 
@@ -79,18 +79,6 @@ const handler =
       send(404, { status: 404, message: "no route" })
     })
   }
-
-const listen = (server: Http.Server | Https.Server) =>
-  Effect.acquireRelease(
-    Effect.async<number>((resume) => {
-      server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-    }),
-    () =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
-  )
 
 /** A plain HTTP server on another origin, recording what reaches it. */
 const otherOrigin = Effect.gen(function*() {
