@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { constTrue } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
 import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
@@ -246,8 +247,14 @@ export const configureClient = (client: HttpClient.HttpClient, config: Service):
         return Effect.locally(effect, HttpClient.currentTracerDisabledWhen, constTrue)
       }))
 
-/** The requests of `configureClient` clients, for the SDK's predicate. */
-const requests = new WeakSet<HttpClientRequest.HttpClientRequest>()
+/**
+ * The requests of `configureClient` clients, for the SDK's predicate: one set per process, so that two copies of
+ * this module (an ESM and a CommonJS build, say) agree on it as they agree on the predicate's mark.
+ */
+const requests = globalValue(
+  Symbol.for("@effect-gigachat/core/untracedRequests/requests"),
+  () => new WeakSet<HttpClientRequest.HttpClientRequest>()
+)
 
 const untracedMark = Symbol.for("@effect-gigachat/core/untracedRequests")
 

@@ -190,13 +190,11 @@ export const make = Effect.gen(function*() {
       Effect.map(RequestContext.get, (context) =>
         HttpClientRequest.setHeaders(
           HttpClientRequest.setUrl(request, GigaChatConfig.resolveUrl(config.baseUrl, request.url)),
-          request.headers["accept"] === undefined
-            ? {
-              "user-agent": GigaChatConfig.userAgent,
-              accept: "application/json",
-              ...RequestContext.toHeaders(context)
-            }
-            : { "user-agent": GigaChatConfig.userAgent, ...RequestContext.toHeaders(context) }
+          {
+            "user-agent": GigaChatConfig.userAgent,
+            accept: request.headers["accept"] ?? "application/json",
+            ...RequestContext.toHeaders(context)
+          }
         ))
     ),
     HttpClient.withScope

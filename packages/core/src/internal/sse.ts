@@ -323,19 +323,17 @@ const makeChannelWith = <In, IE, OE = IE, Out = Sse.Event>(
     const decode = outputs.decode
     const afterFirst = outputs.afterFirst
     let emitted = false
-    const fail = (error: OE | GigaChatError.DecodeError) =>
-      Channel.fail(emitted && afterFirst !== undefined ? afterFirst(error) : error)
-    // The events of one read: their outputs, then the failure of the first that has none (or of the parser).
+    const mark = <E extends OE | GigaChatError.DecodeError>(error: E): E | OE =>
+      emitted && afterFirst !== undefined ? afterFirst(error) : error
+    // The events of one read: their outputs, then the first failure — an event that has no output, else the
+    // parser's `error` (it comes after all of them).
     const emit = (
       events: Array<Sse.Event>,
       error: GigaChatError.DecodeError | undefined,
       next: Decoding<In, IE, OE, Out>
     ): Decoding<In, IE, OE, Out> => {
       const out: Array<Out> = []
-      let failed: OE | GigaChatError.DecodeError | undefined = error === undefined
-        ? undefined
-        : failures.decoding(error)
-      let rest = next
+      let failed: OE | GigaChatError.DecodeError | undefined
       for (const event of events) {
         const decoded = decode(event)
         if (Either.isLeft(decoded)) {
@@ -344,10 +342,10 @@ const makeChannelWith = <In, IE, OE = IE, Out = Sse.Event>(
         }
         out.push(decoded.right)
       }
+      if (failed === undefined && error !== undefined) failed = failures.decoding(error)
       if (out.length > 0) emitted = true
-      if (failed !== undefined) rest = fail(failed)
-      if (out.length === 0) return rest
-      return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
+      const rest = failed === undefined ? next : Channel.fail(mark(failed))
+      return out.length === 0 ? rest : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), rest)
     }
     const read: Decoding<In, IE, OE, Out> = Channel.readWithCause({
       onInput: (inputs: Chunk.Chunk<In>) => {
@@ -362,12 +360,7 @@ const makeChannelWith = <In, IE, OE = IE, Out = Sse.Event>(
         return emit(events, undefined, loop)
       },
       onFailure: (cause: Cause.Cause<IE>) =>
-        Channel.failCause(
-          Cause.map(cause, (error) => {
-            const mapped = failures.upstream(error)
-            return emitted && afterFirst !== undefined ? afterFirst(mapped) : mapped
-          })
-        ),
+        Channel.failCause(Cause.map(cause, (error) => mark(failures.upstream(error)))),
       onDone: () => {
         const events: Array<Sse.Event> = []
         const error = parser.feed(decoder.flush(), events) ?? parser.end(events)
