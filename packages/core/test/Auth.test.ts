@@ -112,6 +112,19 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("a token whose expiry no Date can hold still reaches the call: its debug log leaves the date out", () => {
+    // 1.7e18: a server answering in nanoseconds; `new Date(...).toISOString()` throws on it.
+    const { layer, oauth } = setup({ oauth: () => json({ access_token: tokenNumber(1), expires_at: 1.7e18 }) }, {
+      credentials,
+      logLevel: "Debug"
+    })
+    return Effect.gen(function*() {
+      const answer = yield* GigaChat.chat("Hi")
+      assert.strictEqual(answer.model, "GigaChat:1")
+      assert.strictEqual(oauth().length, 1)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("reuses the token until it expires within the buffer, then refreshes it before the call", () => {
     const { bearers, layer, oauth } = setup({
       oauth: (_, n) =>

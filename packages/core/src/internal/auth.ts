@@ -101,7 +101,8 @@ export const make = Effect.gen(function*() {
           Effect.suspend(() => {
             if (exit._tag === "Success") current = Option.some(exit.value)
             inflight = undefined
-            return Effect.zipRight(logRefresh(exit), Deferred.done(deferred, exit))
+            // The waiters get their answer first: nothing the log does can keep it from them.
+            return Effect.zipRight(Deferred.done(deferred, exit), Effect.suspend(() => logRefresh(exit)))
           })
         )
       ),
@@ -118,9 +119,7 @@ export const make = Effect.gen(function*() {
     return error === undefined
       ? telemetry.log(config.logLevel, LogLevel.Debug, "GigaChat: fetched an access token", () => ({
         [Telemetry.Attributes.endpoint]: endpoint,
-        "gigachat.token_expires_at": exit._tag === "Success" && exit.value.expires_at > 0
-          ? new Date(exit.value.expires_at).toISOString()
-          : undefined
+        "gigachat.token_expires_at": exit._tag === "Success" ? expiryOf(exit.value.expires_at) : undefined
       }))
       : telemetry.log(
         config.logLevel,
@@ -203,6 +202,12 @@ export const make = Effect.gen(function*() {
 
   return { token, withToken } satisfies Auth.Service
 })
+
+/** The expiry as an ISO date; none for a token without one (0) or a time no `Date` can hold. */
+const expiryOf = (expiresAt: number): string | undefined => {
+  const date = new Date(expiresAt)
+  return expiresAt > 0 && Number.isFinite(date.getTime()) ? date.toISOString() : undefined
+}
 
 const oauth = (
   client: HttpClient.HttpClient,

@@ -75,7 +75,7 @@ export const resolve = (base: Service, options: Options): Service => {
     maxSseEventSize: pick("maxSseEventSize") ?? base.maxSseEventSize,
     retrySchedule: pick("retrySchedule") ?? base.retrySchedule,
     httpSpans: pick("httpSpans") ?? base.httpSpans,
-    logLevel: options.logLevel === undefined ? base.logLevel : LogLevel.fromLiteral(options.logLevel),
+    logLevel: options.logLevel === undefined ? base.logLevel : levelOf(options.logLevel) ?? base.logLevel,
     maxConcurrentRequests: limit(pick("maxConcurrentRequests")) ?? base.maxConcurrentRequests,
     maxConcurrentStreams: limit(pick("maxConcurrentStreams")) ?? base.maxConcurrentStreams
   }
@@ -153,12 +153,15 @@ const boolean = (name: string) =>
   })
 
 /** A level by its name or its label in any case (`warning`, `WARN`), as Python's and Effect's loggers write them. */
+const levelOf = (raw: string): LogLevel.LogLevel | undefined => {
+  const value = raw.trim().toLowerCase()
+  return LogLevel.allLevels.find((level) => level._tag.toLowerCase() === value || level.label.toLowerCase() === value)
+}
+
 const logLevel = (name: string) =>
   Config.mapOrFail(Config.string(name), (raw) => {
     const value = raw.trim().toLowerCase()
-    const level = LogLevel.allLevels.find((level) =>
-      level._tag.toLowerCase() === value || level.label.toLowerCase() === value
-    )
+    const level = levelOf(value)
     return level === undefined
       ? Either.left(invalid(
         name,
