@@ -233,6 +233,18 @@ describe.sequential("Telemetry", () => {
       }).pipe(Effect.provide(layer))
     })
 
+    it.effect("a file's id is not a label: its requests count under /files/{id}/delete", () => {
+      const { layer } = setup(() => json({ id: "file-1", deleted: true }))
+      return Effect.gen(function*() {
+        const count = (endpoint: string) => counterTotal("gigachat.client.requests", { "gigachat.endpoint": endpoint })
+        const before = yield* count("/files/{id}/delete")
+        yield* GigaChat.deleteFile("file-1")
+        yield* GigaChat.deleteFile("file-2")
+        assert.strictEqual((yield* count("/files/{id}/delete")) - before, 2)
+        assert.strictEqual(yield* count("/files/file-1/delete"), 0)
+      }).pipe(Effect.provide(layer))
+    })
+
     it.effect("token fetches are counted", () => {
       const { layer } = setup(() => json(completion("GigaChat")))
       return Effect.gen(function*() {
@@ -298,7 +310,7 @@ describe.sequential("Telemetry", () => {
         const { logs } = yield* withLogs(GigaChat.chat("Hi"))
         const fetched = logs.find((log) => log.message === "GigaChat: fetched an access token")
         assert.deepInclude(fetched, { level: "DEBUG" })
-        assert.deepInclude(fetched?.annotations, { "gigachat.endpoint": "https://auth.test/api/v2/oauth" })
+        assert.deepInclude(fetched?.annotations, { "gigachat.endpoint": "/oauth" })
         const text = JSON.stringify(logs)
         assert.notInclude(text, tokenValue)
         assert.notInclude(text, credentials)

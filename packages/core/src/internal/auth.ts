@@ -115,7 +115,7 @@ export const make = Effect.gen(function*() {
     if (exit._tag === "Failure" && Option.isNone(failure)) return Effect.void
     const error = Option.getOrUndefined(failure)
     telemetry.recordTokenRefresh(error?._tag)
-    const endpoint = config.credentials !== undefined ? config.authUrl : "/token"
+    const endpoint = config.credentials !== undefined ? telemetry.endpointOf(config.authUrl) : "/token"
     return error === undefined
       ? telemetry.log(config.logLevel, LogLevel.Debug, "GigaChat: fetched an access token", () => ({
         [Telemetry.Attributes.endpoint]: endpoint,

@@ -82,7 +82,7 @@ export const retrySchedule = (
     Schedule.intersect(Schedule.count),
     Schedule.onDecision(([[error], retried], decision) =>
       decision._tag === "Done" ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const endpoint = endpointOf(errorUrl(error))
+        const endpoint = telemetry.endpointOf(errorUrl(error))
         telemetry.recordRetry(endpoint, error._tag)
         const wait = Math.max(0, ScheduleIntervals.start(decision.intervals) - now)
         return telemetry.log(
@@ -104,12 +104,6 @@ export const retrySchedule = (
 }
 
 const errorUrl = (error: GigaChatError.GigaChatError): string => "url" in error ? error.url ?? "" : ""
-
-/** The path of a request's URL, without the origin, the API version prefix and the query: `/chat/completions`. */
-const endpointOf = (url: string): string => {
-  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, "")
-  return path.replace(/^\/api\/v\d+(?=\/)/, "") || "/"
-}
 
 /** A stream's failure after its first event was emitted: never retried, so no event is emitted twice. */
 class AfterFirstEvent {
@@ -293,7 +287,7 @@ export const make = Effect.gen(function*() {
     }, { disableValidation: true })
 
   const run = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) => {
-    const once = attempt(request, endpointOf(request.url), read)
+    const once = attempt(request, telemetry.endpointOf(request.url), read)
     const limited = requestPermits === undefined ? once : queued(requestPermits, request, once)
     return retries ? Effect.retry(limited, schedule) : limited
   }
@@ -471,7 +465,7 @@ export const make = Effect.gen(function*() {
   ): Stream.Stream<XHeaders.WithXHeaders<A>, GigaChatError.GigaChatError> => {
     const decode = TypeGuard.decoder(schema)
     const prepareJson = options?.prepare
-    const endpoint = endpointOf(request.url)
+    const endpoint = telemetry.endpointOf(request.url)
     return spanned(options, endpoint, (span) =>
       openStream(
         streamRequest(request),
@@ -498,7 +492,7 @@ export const make = Effect.gen(function*() {
     request: HttpClientRequest.HttpClientRequest,
     options?: HttpTransport.StreamOptions<HttpTransport.Event>
   ) => {
-    const endpoint = endpointOf(request.url)
+    const endpoint = telemetry.endpointOf(request.url)
     return spanned(options, endpoint, (span) =>
       openStream(
         streamRequest(request),

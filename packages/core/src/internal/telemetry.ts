@@ -217,6 +217,18 @@ const recordUsage = (
 }
 
 /**
+ * The `gigachat.endpoint` of a request's URL: its path without the origin, the API version prefix and the query, and
+ * with a file's or model's id as `{id}` (`/files/{id}/content`), so that a metric has one series per endpoint, not
+ * one per id.
+ *
+ * @internal
+ */
+export const endpointOf = (url: string): string => {
+  const path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").replace(/[?#].*$/, "")
+  return path.replace(/^\/api\/v\d+(?=\/)/, "").replace(/^\/(files|models)\/[^/]+/, "/$1/{id}") || "/"
+}
+
+/**
  * An HTTP request's answer: its status, or the error type when none came.
  *
  * @internal
