@@ -18,6 +18,8 @@
  * @since 0.2.0
  */
 import * as GigaChat from "@effect-gigachat/core/GigaChat"
+import { providerName } from "@effect-gigachat/core/Telemetry"
+import * as AiError from "@effect/ai/AiError"
 import * as EmbeddingModel from "@effect/ai/EmbeddingModel"
 import * as AiModel from "@effect/ai/Model"
 import * as Telemetry from "@effect/ai/Telemetry"
@@ -62,6 +64,30 @@ const byChars = (inputs: ReadonlyArray<string>, maxChars: number): Array<Array<n
 }
 
 /**
+ * Each vector of an answer with the index of its input in the whole batch. An answer that does not give exactly one
+ * vector per input of its group is a `MalformedOutput`: a missing one would leave its input without an answer.
+ */
+const inOrder = (
+  data: ReadonlyArray<{ readonly index: number; readonly embedding: ReadonlyArray<number> }>,
+  indexes: ReadonlyArray<number>
+): Effect.Effect<Array<{ readonly index: number; readonly embeddings: Array<number> }>, AiError.AiError> => {
+  const seen = new Set(data.map((item) => item.index))
+  const complete = data.length === indexes.length && seen.size === indexes.length &&
+    data.every((item) => Number.isInteger(item.index) && item.index >= 0 && item.index < indexes.length)
+  return complete
+    ? Effect.succeed(data.map((item) => ({ index: indexes[item.index]!, embeddings: [...item.embedding] })))
+    : Effect.fail(
+      new AiError.MalformedOutput({
+        module: "GigaChatEmbeddingModel",
+        method: "embedMany",
+        description: `expected one vector for each of the ${indexes.length} inputs (indexes 0 to ${
+          indexes.length - 1
+        }), got the indexes ${JSON.stringify(data.map((item) => item.index))}`
+      })
+    )
+}
+
+/**
  * Builds the `EmbeddingModel` service over the `GigaChat` service of the context.
  *
  * @since 0.2.0
@@ -77,7 +103,7 @@ export const make = (options: Options): Effect.Effect<EmbeddingModel.Service, ne
           Effect.flatMap(Effect.currentSpan, (span) =>
             Effect.sync(() =>
               Telemetry.addGenAIAnnotations(span, {
-                system: "gigachat",
+                system: providerName,
                 operation: { name: "embeddings" },
                 request: { model: options.model },
                 response: { model: response.model ?? undefined },
@@ -87,10 +113,8 @@ export const make = (options: Options): Effect.Effect<EmbeddingModel.Service, ne
               })
             )).pipe(Effect.ignore)
         ),
-        Effect.map((response) =>
-          response.data.map((item) => ({ index: indexes[item.index], embeddings: [...item.embedding] }))
-        ),
         Effect.mapError((error) => toAiError("GigaChatEmbeddingModel", "embedMany", error)),
+        Effect.flatMap((response) => inOrder(response.data, indexes)),
         Effect.withSpan("GigaChatEmbeddingModel.embedMany", { captureStackTrace: false })
       )
     return yield* EmbeddingModel.make({

@@ -614,6 +614,29 @@ describe("GigaChatEmbeddingModel", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("an answer without one vector per text (a missing or repeated index) is a MalformedOutput", () => {
+    const answers = [[0], [0, 0], [0, 2]]
+    let answered = 0
+    const layer = GigaChatEmbeddingModel.layer({ model: "Embeddings" }).pipe(
+      Layer.provide(GigaChat.layerMock({
+        embeddings: () =>
+          Effect.sync(() => ({
+            object: "list",
+            data: answers[answered++]!.map((index) => ({ object: "embedding", index, embedding: [index] })),
+            xHeaders
+          }))
+      }))
+    )
+    return Effect.gen(function*() {
+      const model = yield* EmbeddingModel.EmbeddingModel
+      for (let i = 0; i < answers.length; i++) {
+        const error = yield* Effect.flip(model.embedMany(["a", "b"]))
+        assert.strictEqual(error._tag, "MalformedOutput")
+        assert.include(error.message, "one vector for each of the 2 inputs")
+      }
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("a failed request is an AiError with the GigaChat error as its cause", () => {
     const failure = new GigaChatError.NotFoundError({
       status: 404,

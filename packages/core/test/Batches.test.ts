@@ -152,6 +152,20 @@ describe("Batches", () => {
       })
     })
 
+    it.effect("get and waitFor with an empty id: an InvalidRequestError naming batch_id, and nothing is sent", () => {
+      const { api, layer } = setup(() => json([]))
+      return Effect.gen(function*() {
+        for (
+          const run of [(gc: GigaChat.Service) => gc.batches.get(""), (gc: GigaChat.Service) => gc.batches.waitFor("")]
+        ) {
+          const error = yield* Effect.flip(call(layer, run))
+          assert.strictEqual(error._tag, "InvalidRequestError")
+          assert.include(error.message, "batch_id")
+        }
+        assert.strictEqual(api().length, 0)
+      })
+    })
+
     it.effect("get: an answer without the batch is a DecodeError; a 404 is a NotFoundError", () => {
       let answered = 0
       const { layer } = setup(() =>
@@ -222,7 +236,8 @@ describe("Batches", () => {
         )
         assert.strictEqual(api()[0].method, "GET")
         assert.strictEqual(api()[0].url, `${baseUrl}/files/file_123/content`)
-        assert.strictEqual(api()[0].headers["accept"], "application/octet-stream")
+        // The results are the output file, fetched as gc.getFileContent fetches any file.
+        assert.strictEqual(api()[0].headers["accept"], "*/*")
         assert.strictEqual(lines.length, 5)
         const [first, second, third, fourth, fifth] = lines
         assert.isTrue(Either.isRight(first))

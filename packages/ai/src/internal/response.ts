@@ -4,6 +4,7 @@
  */
 import type * as Completions from "@effect-gigachat/core/Completions"
 import type * as GigaChat from "@effect-gigachat/core/GigaChat"
+import * as GigaChatTelemetry from "@effect-gigachat/core/Telemetry"
 import type * as XHeaders from "@effect-gigachat/core/XHeaders"
 import type * as AiError from "@effect/ai/AiError"
 import type * as IdGenerator from "@effect/ai/IdGenerator"
@@ -21,7 +22,7 @@ import { callId } from "./prompt.js"
 const module = "GigaChatLanguageModel"
 
 /** @internal */
-export const providerName = "gigachat"
+export const providerName = GigaChatTelemetry.providerName
 
 // -----------------------------------------------------------------------------------------------------------------
 // shared

@@ -259,7 +259,7 @@ export const make = Effect.gen(function*() {
 
   // Both bodies have defaults (`content`, `parameters.type`): `postNormalized` fills in a caller's shorthand.
   const filterCheck = (input: string | FilterCheck.FilterCheckInput) => {
-    const request = typeof input === "string" ? { messages: [{ role: "user", content: input }] } : input
+    const request = typeof input === "string" ? Chat.fromPrompt(input) : input
     const body = { ...request, model: request.model ?? FilterCheck.defaultModel }
     return postNormalized("/filter/check", FilterCheck.FilterCheckRequest, body, FilterCheck.FilterCheckResult).pipe(
       telemetry.withSpan("GigaChat.filterCheck", { attributes: { "gen_ai.request.model": body.model }, parent: nested })
@@ -296,7 +296,7 @@ export const make = Effect.gen(function*() {
     functionsConvert,
     filterCheck,
     functionsValidate,
-    batches: makeBatches({ transport, defaults, nested }),
+    batches: makeBatches({ transport, defaults, nested, getFileContent }),
     getToken,
     completions: makeCompletions({ config, transport, getFileContent }),
     assistants: makeAssistants({ config, transport }),

@@ -15,6 +15,8 @@ import * as Embeddings from "../Embeddings.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
+import { requireId } from "./gigachatAssistants.js"
+import * as JsonCalls from "./jsonCalls.js"
 import { describeParseError, encodeBodyEither, isPlainObject } from "./requestEncoding.js"
 import * as telemetry from "./telemetry.js"
 import * as TypeGuard from "./typeGuard.js"
@@ -178,13 +180,13 @@ export const make = (options: {
   readonly transport: HttpTransport.HttpTransport["Type"]
   readonly defaults: Chat.RequestDefaults
   readonly nested: boolean
+  /** `GigaChat.getFileContent`: a batch's results are the content of its output file. */
+  readonly getFileContent: (id: string) => Effect.Effect<HttpTransport.Bytes, GigaChatError.GigaChatError>
 }): Batches.BatchesService => {
-  const { defaults, nested, transport } = options
+  const { defaults, getFileContent, nested, transport } = options
+  const calls = JsonCalls.make(transport)
   const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) =>
-    Effect.map(
-      transport.json(request, schema),
-      (decoded) => XHeaders.attach(decoded.value as A & object, decoded.xHeaders)
-    )
+    Effect.map(transport.json(request, schema), JsonCalls.withXHeaders)
 
   const create = (input: Batches.CreateInput) =>
     Effect.suspend(() =>
@@ -203,7 +205,7 @@ export const make = (options: {
 
   const get = (id: string) =>
     Effect.flatMap(
-      json(HttpClientRequest.get("/batches", { urlParams: { batch_id: id } }), Batches.BatchList),
+      Effect.flatMap(requireId("batch_id", id), (id) => calls.get("/batches", [["batch_id", id]], Batches.BatchList)),
       (list) => {
         const batch = list.batches.find((batch) => batch.id === id)
         return batch === undefined
@@ -218,7 +220,7 @@ export const make = (options: {
     ).pipe(telemetry.withSpan("GigaChat.batches.get", { parent: nested }))
 
   const list = () =>
-    json(HttpClientRequest.get("/batches"), Batches.BatchList).pipe(
+    calls.get("/batches", [], Batches.BatchList).pipe(
       telemetry.withSpan("GigaChat.batches.list", { parent: nested })
     )
 
@@ -249,14 +251,7 @@ export const make = (options: {
             `output_file_id: batch "${batch.id}" has no results yet (status ${batch.status})`
         ))
       }
-      return Effect.map(
-        transport.bytes(
-          HttpClientRequest.get(`/files/${encodeURIComponent(fileId)}/content`, {
-            headers: { accept: "application/octet-stream" }
-          })
-        ),
-        ({ bytes }) => decodeResults(new TextDecoder().decode(bytes), schema)
-      )
+      return Effect.map(getFileContent(fileId), ({ bytes }) => decodeResults(new TextDecoder().decode(bytes), schema))
     }).pipe(telemetry.withSpan(`GigaChat.batches.${name}`, { parent: nested }))
 
   return {

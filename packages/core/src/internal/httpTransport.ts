@@ -266,18 +266,15 @@ export const make = Effect.gen(function*() {
     }))
   }
 
-  // Over `maxConcurrentRequests` a call waits in line; its timeout covers the wait and the exchange together.
-  const queued = <A>(
-    permits: Effect.Semaphore,
+  // Over `maxConcurrentRequests` (`maxConcurrentStreams`) a call (a stream's opening) waits in line; its timeout covers
+  // the wait and the exchange together.
+  const waitingInLine = <A, R>(
     request: HttpClientRequest.HttpClientRequest,
-    self: Effect.Effect<A, GigaChatError.GigaChatError>
+    self: Effect.Effect<A, GigaChatError.GigaChatError, R>
   ) =>
     Duration.isFinite(timeout)
-      ? Effect.timeoutFail(permits.withPermits(1)(self), {
-        duration: timeout,
-        onTimeout: () => timedOut(request)
-      })
-      : permits.withPermits(1)(self)
+      ? Effect.timeoutFail(self, { duration: timeout, onTimeout: () => timedOut(request) })
+      : self
 
   const timedOut = (request: HttpClientRequest.HttpClientRequest) =>
     new GigaChatError.TimeoutError({
@@ -288,7 +285,7 @@ export const make = Effect.gen(function*() {
 
   const run = <A>(request: HttpClientRequest.HttpClientRequest, read: Read<A>) => {
     const once = attempt(request, telemetry.endpointOf(request.url), read)
-    const limited = requestPermits === undefined ? once : queued(requestPermits, request, once)
+    const limited = requestPermits === undefined ? once : waitingInLine(request, requestPermits.withPermits(1)(once))
     return retries ? Effect.retry(limited, schedule) : limited
   }
 
@@ -365,9 +362,9 @@ export const make = Effect.gen(function*() {
           )
       )
     const limited = (record: telemetry.StreamRecord<any> | undefined) =>
-      streamPermits === undefined ? open(record) : Effect.timeoutFail(
-        Effect.zipRight(Effect.acquireRelease(streamPermits.take(1), () => streamPermits.release(1)), open(record)),
-        { duration: timeout, onTimeout: () => timedOut(request) }
+      streamPermits === undefined ? open(record) : waitingInLine(
+        request,
+        Effect.zipRight(Effect.acquireRelease(streamPermits.take(1), () => streamPermits.release(1)), open(record))
       )
     // The span, when it is made here, is made in the step that opens the stream and ended with it. It is the parent
     // of what opens the stream (the token, the request); the reads do not run in it, as they would under
