@@ -40,6 +40,7 @@ const threadsMethods = [
   "rerunMessages"
 ] as const
 const threadsStreams = ["runStream", "runMessagesStream", "rerunMessagesStream"] as const
+const batchesMethods = ["create", "get", "list", "waitFor", "chatResults", "embeddingsResults"] as const
 
 // A method the test did not mock is a mistake in the test, not a failure of the API: it dies with a clear message.
 const missing = (name: string) => () => Effect.dieMessage(`GigaChat.layerMock: no handler for ${name}`)
@@ -62,12 +63,7 @@ const namespace = (
 export const make = (handlers: GigaChat.MockHandlers): GigaChat.Service => {
   const service: Record<string, unknown> = { stream: handlers.stream ?? missingStream("stream") }
   for (const name of methods) service[name] = handlers[name] ?? missing(name)
-  const completions: Record<string, unknown> = {
-    stream: handlers.completions?.stream ?? missingStream("completions.stream")
-  }
-  for (const name of completionsMethods) {
-    completions[name] = handlers.completions?.[name] ?? missing(`completions.${name}`)
-  }
+  const completions = namespace("completions", handlers.completions, completionsMethods, ["stream"])
   // Without a handler of their own, the tool loops run over the mocked `chat` and `completions.create`.
   const mocked = service as unknown as GigaChat.Service
   service.chatRunTools = handlers.chatRunTools ??
@@ -78,10 +74,6 @@ export const make = (handlers: GigaChat.MockHandlers): GigaChat.Service => {
   service.completions = completions
   service.assistants = namespace("assistants", handlers.assistants, assistantsMethods, [])
   service.threads = namespace("threads", handlers.threads, threadsMethods, threadsStreams)
-  const batches: Record<string, unknown> = {}
-  for (const name of ["create", "get", "list", "waitFor", "chatResults", "embeddingsResults"] as const) {
-    batches[name] = handlers.batches?.[name] ?? missing(`batches.${name}`)
-  }
-  service.batches = batches
+  service.batches = namespace("batches", handlers.batches, batchesMethods, [])
   return mocked
 }
