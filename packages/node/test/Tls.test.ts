@@ -20,7 +20,7 @@ import * as Https from "node:https"
 import type * as Tls from "node:tls"
 import type { Certificates } from "./utils/certificates.js"
 import { hasOpenssl, makeCertificates } from "./utils/certificates.js"
-import { listen } from "./utils/servers.js"
+import { listen, serverTls } from "./utils/servers.js"
 
 const passphrase = "key-passphrase-do-not-leak"
 
@@ -92,13 +92,7 @@ const httpsServer = (options: { readonly requireClientCertificate?: boolean } = 
   Effect.gen(function*() {
     const other = yield* otherOrigin
     const received: Array<Received> = []
-    const server = Https.createServer({
-      key: read("server.key"),
-      cert: read("server.pem"),
-      ...(options.requireClientCertificate
-        ? { requestCert: true, rejectUnauthorized: true, ca: [read("test-root-ca.pem")] }
-        : {})
-    }, handler(received, other.url))
+    const server = Https.createServer(serverTls(read, options.requireClientCertificate), handler(received, other.url))
     const port = yield* listen(server)
     const origin = `https://127.0.0.1:${port}`
     const settings: GigaChatConfig.Options = {

@@ -21,6 +21,16 @@ export const listen = (server: Http.Server | Https.Server, beforeClose: () => vo
       })
   )
 
+/**
+ * The TLS options of a test server: the certificate the test CA signed for 127.0.0.1, and optionally a client
+ * certificate required, signed by the same CA.
+ */
+export const serverTls = (read: (name: string) => string, requireClientCertificate = false): Https.ServerOptions => ({
+  key: read("server.key"),
+  cert: read("server.pem"),
+  ...(requireClientCertificate ? { requestCert: true, rejectUnauthorized: true, ca: [read("test-root-ca.pem")] } : {})
+})
+
 /** What an HTTPS GigaChat received: each request's path and the CN of the client certificate it came with. */
 export interface Received {
   readonly url: string
@@ -37,13 +47,7 @@ export const httpsGigaChat = (
 ) =>
   Effect.gen(function*() {
     const received: Array<Received> = []
-    const server = Https.createServer({
-      key: read("server.key"),
-      cert: read("server.pem"),
-      ...(options.requireClientCertificate
-        ? { requestCert: true, rejectUnauthorized: true, ca: [read("test-root-ca.pem")] }
-        : {})
-    }, (req, res) => {
+    const server = Https.createServer(serverTls(read, options.requireClientCertificate), (req, res) => {
       req.resume()
       req.on("end", () => {
         const peer = (req.socket as Tls.TLSSocket).getPeerCertificate()
