@@ -1,4 +1,5 @@
 import { GigaChatEmbeddingModel, GigaChatLanguageModel } from "@effect-gigachat/ai"
+import * as Chat from "@effect-gigachat/core/Chat"
 import { GigaChatEmulator } from "@effect-gigachat/emulator"
 import * as AiChat from "@effect/ai/Chat"
 import * as EmbeddingModel from "@effect/ai/EmbeddingModel"
@@ -97,6 +98,28 @@ describe("GigaChatLanguageModel over the emulator", () => {
       assert.strictEqual(body.model_options?.response_format.type, "json_schema")
       assert.strictEqual(body.model_options?.response_format.strict, true)
       assert.deepStrictEqual(body.model_options?.response_format.schema.required, ["answer", "n"])
+    }).pipe(Effect.provide(Emulated)))
+
+  it.effect("generateObject: a Schema.Class goes out as the object itself, as GigaChat.chatParse sends it", () =>
+    Effect.gen(function*() {
+      class Answer extends Schema.Class<Answer>("Answer")({ answer: Schema.String, n: Schema.Int }) {}
+      yield* Effect.exit(
+        LanguageModel.generateObject({ prompt: "Return {\"answer\":\"ok\",\"n\":3} exactly.", schema: Answer })
+      )
+      const [body] = yield* v2Bodies
+      assert.deepStrictEqual(
+        body.model_options?.response_format,
+        yield* Chat.jsonResponseFormat(Answer)
+      )
+      assert.strictEqual(body.model_options?.response_format.schema.type, "object")
+    }).pipe(Effect.provide(Emulated)))
+
+  it.effect("generateObject: a Schema with no JSON Schema fails as MalformedInput, nothing sent", () =>
+    Effect.gen(function*() {
+      const Opaque = Schema.Struct({ when: Schema.declare((u): u is Date => u instanceof Date) })
+      const error = yield* Effect.flip(LanguageModel.generateObject({ prompt: "Now?", schema: Opaque }))
+      assert.strictEqual(error._tag, "MalformedInput")
+      assert.deepStrictEqual(yield* v2Bodies, [])
     }).pipe(Effect.provide(Emulated)))
 
   it.effect("a Toolkit loop calls two tools, sends their results back and answers", () =>

@@ -15,6 +15,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GigaChatError from "./GigaChatError.js"
 import { buildBodyEither, describeParseError, dropUndefined, isPlainObject } from "./internal/requestEncoding.js"
+import * as structuredOutput from "./internal/structuredOutput.js"
 import * as TypeGuard from "./internal/typeGuard.js"
 import * as XHeaders from "./XHeaders.js"
 
@@ -530,6 +531,22 @@ export interface ChatCompletionChunk extends Schema.Schema.Type<typeof ChatCompl
  * @category models
  */
 export interface ChatCompletionChunkEncoded extends Schema.Schema.Encoded<typeof ChatCompletionChunk> {}
+
+/**
+ * The `response_format` that asks for an answer in JSON valid against `schema`, as `chatParse` and
+ * `completions.parse` send it: the Schema's JSON Schema with its root as the object itself and its local `$ref`s
+ * inlined (a recursive Schema keeps them, with their `$defs`); `strict` unless `options.strict` is `false`. For a
+ * request of your own (a stream, or an `@effect/ai` provider); decode the answer's text with the same Schema. A
+ * Schema that has no JSON Schema (a `Schema.declare` without one) is an `InvalidRequestError`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const jsonResponseFormat = <A, I>(
+  schema: Schema.Schema<A, I>,
+  options?: { readonly strict?: boolean | undefined }
+): Effect.Effect<JsonSchemaResponseFormat, GigaChatError.InvalidRequestError> =>
+  structuredOutput.responseFormat(schema, options)
 
 /**
  * A request with one user message, for a plain-text prompt.

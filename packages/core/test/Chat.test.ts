@@ -402,6 +402,31 @@ describe("Chat", () => {
         assert.include(missing.description, "messages")
       }))
 
+    it.effect("jsonResponseFormat: the Schema's JSON Schema with its root inlined, strict unless told otherwise", () =>
+      Effect.gen(function*() {
+        class Person extends Schema.Class<Person>("Person")({ name: Schema.String, age: Schema.Int }) {}
+        const format = yield* Chat.jsonResponseFormat(Person)
+        assert.strictEqual(format.type, "json_schema")
+        assert.strictEqual(format.strict, true)
+        assert.strictEqual(format.schema.type, "object")
+        assert.deepStrictEqual(format.schema.required, ["name", "age"])
+        assert.notProperty(format.schema, "$defs")
+        assert.notProperty(format.schema, "$schema")
+        assert.strictEqual((yield* Chat.jsonResponseFormat(Person, { strict: false })).strict, false)
+        // it is a valid `response_format` of a request
+        assert.isTrue(Either.isRight(
+          Chat.encodeRequestEither({ ...Chat.fromPrompt("Who?"), response_format: format }, noDefaults, false)
+        ))
+      }))
+
+    it.effect("jsonResponseFormat: a Schema with no JSON Schema is an InvalidRequestError", () =>
+      Effect.gen(function*() {
+        const Opaque = Schema.declare((u): u is Date => u instanceof Date)
+        const error = yield* Effect.flip(Chat.jsonResponseFormat(Opaque))
+        assert.strictEqual(error._tag, "InvalidRequestError")
+        assert.include(error.message, "response_format")
+      }))
+
     it("fromPrompt builds a one-message request", () => {
       assert.deepStrictEqual(Chat.fromPrompt("hello"), { messages: [{ role: "user", content: "hello" }] })
     })

@@ -2,6 +2,7 @@
  * `@effect/ai`'s provider options (prompt, tools, tool choice, response format) as a GigaChat v2 request
  * (`POST /api/v2/chat/completions`).
  */
+import * as Chat from "@effect-gigachat/core/Chat"
 import type * as Completions from "@effect-gigachat/core/Completions"
 import type * as GigaChat from "@effect-gigachat/core/GigaChat"
 import * as CoreTool from "@effect-gigachat/core/Tool"
@@ -12,7 +13,6 @@ import * as AiTool from "@effect/ai/Tool"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
-import * as JSONSchema from "effect/JSONSchema"
 import type * as Schema from "effect/Schema"
 import { toAiError } from "./errors.js"
 
@@ -124,38 +124,6 @@ const toolConfig = (options: LanguageModel.ProviderOptions): Json => {
 // structured output
 // -----------------------------------------------------------------------------------------------------------------
 
-const refPrefix = "#/$defs/"
-
-/** The JSON Schema with its local references inlined (a recursive one keeps them, with its `$defs`). */
-const inlineRefs = (root: Json): Json => {
-  const defs = isObject(root.$defs) ? root.$defs : {}
-  let kept = false
-  const inline = (node: unknown, seen: ReadonlyArray<string>): unknown => {
-    if (Array.isArray(node)) return node.map((item) => inline(item, seen))
-    if (!isObject(node)) return node
-    let current = node
-    let stack = seen
-    while (typeof current.$ref === "string" && current.$ref.startsWith(refPrefix)) {
-      const name = current.$ref.slice(refPrefix.length).replace(/~1/g, "/").replace(/~0/g, "~")
-      const target = defs[name]
-      if (!isObject(target) || stack.includes(name)) {
-        kept = true
-        break
-      }
-      const { $ref: _, ...siblings } = current
-      current = { ...target, ...siblings }
-      stack = [...stack, name]
-    }
-    const out: Json = {}
-    for (const key in current) {
-      if (key !== "$defs" && key !== "$schema") out[key] = inline(current[key], stack)
-    }
-    return out
-  }
-  const out = inline(root, []) as Json
-  return kept ? { ...out, $defs: defs } : out
-}
-
 /** @internal */
 export type StructuredOutputMode = "response_format" | "function"
 
@@ -188,16 +156,17 @@ const jsonOutput = (
       Effect.mapError((error) => toAiError(module, "prepareResponseFormat", error))
     )
   }
-  return Effect.try({
-    try: () => JSONSchema.make(format.schema) as unknown as Json,
-    catch: (cause) =>
+  return Chat.jsonResponseFormat(format.schema as Schema.Schema<unknown, unknown>, { strict }).pipe(
+    Effect.map((responseFormat) => ({ responseFormat })),
+    Effect.mapError((error) =>
       new AiError.MalformedInput({
         module,
         method: "prepareResponseFormat",
         description: `cannot build a JSON schema for "${format.objectName}"`,
-        cause
+        cause: error
       })
-  }).pipe(Effect.map((schema) => ({ responseFormat: { type: "json_schema", schema: inlineRefs(schema), strict } })))
+    )
+  )
 }
 
 // -----------------------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ import * as JsonCalls from "./jsonCalls.js"
 import { withXHeaders } from "./jsonCalls.js"
 import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
 import { postJsonEither } from "./requestEncoding.js"
-import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
+import { parseContent } from "./structuredOutput.js"
 import * as telemetry from "./telemetry.js"
 import * as ToolLoop from "./toolLoop.js"
 
@@ -136,10 +136,10 @@ export const make = Effect.gen(function*() {
     options?: GigaChat.ParseOptions
   ) => {
     const base = typeof request === "string" ? Chat.fromPrompt(request) : request
-    const withFormat = Effect.map(jsonSchemaOf(schema), (jsonSchema): Chat.ChatRequestInput => ({
-      ...base,
-      response_format: { type: "json_schema", schema: jsonSchema, strict: options?.strict ?? true }
-    }))
+    const withFormat = Effect.map(
+      Chat.jsonResponseFormat(schema, options),
+      (format): Chat.ChatRequestInput => ({ ...base, response_format: format })
+    )
     return Effect.flatMap(Effect.flatMap(withFormat, chat), (completion): Effect.Effect<
       GigaChat.Parsed<A, XHeaders.WithXHeaders<Chat.ChatCompletion>>,
       GigaChatError.GigaChatError

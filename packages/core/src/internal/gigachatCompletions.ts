@@ -14,7 +14,7 @@ import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
 import { chatUrlOf, streamWithChatUrl } from "./requestContext.js"
 import { postJsonEither } from "./requestEncoding.js"
-import { jsonSchemaOf, parseContent } from "./structuredOutput.js"
+import { parseContent, responseFormat } from "./structuredOutput.js"
 import * as telemetry from "./telemetry.js"
 import * as ToolLoop from "./toolLoop.js"
 
@@ -192,13 +192,10 @@ export const make = ({ config, getFileContent, transport }: Dependencies): GigaC
   ) =>
     Effect.gen(function*() {
       const request = toRequest(input)
-      const jsonSchema = yield* jsonSchemaOf(schema)
+      const format = yield* responseFormat(schema, options)
       const response = yield* create({
         ...request,
-        model_options: {
-          ...request.model_options,
-          response_format: { type: "json_schema", schema: jsonSchema, strict: options?.strict ?? true }
-        }
+        model_options: { ...request.model_options, response_format: format }
       })
       return yield* parseResponse(schema, response)
     }).pipe(telemetry.withSpan("GigaChat.completions.parse", { parent: true, metrics: false }))

@@ -63,3 +63,16 @@ export const jsonSchemaOf = <A, I>(
         cause
       })
   })
+
+/** @internal */
+export const responseFormat = <A, I>(
+  schema: Schema.Schema<A, I>,
+  options?: { readonly strict?: boolean | undefined }
+): Effect.Effect<
+  { readonly type: "json_schema"; readonly schema: Record<string, unknown>; readonly strict: boolean },
+  GigaChatError.InvalidRequestError
+> =>
+  Effect.map(
+    jsonSchemaOf(schema),
+    (jsonSchema) => ({ type: "json_schema" as const, schema: jsonSchema, strict: options?.strict ?? true })
+  )
