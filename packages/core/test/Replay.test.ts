@@ -44,7 +44,23 @@ const replayedFixtures = [
   "get_files.json",
   "post_files.json",
   "post_files_delete.json",
-  "image.jpg"
+  "image.jpg",
+  "assistants/get_assistants.json",
+  "assistants/post_assistants.json",
+  "assistants/post_assistant_modify.json",
+  "assistants/post_assistant_delete.json",
+  "assistants/post_assistant_files_delete.json",
+  "threads/get_threads.json",
+  "threads/post_threads_retrieve.json",
+  "threads/post_threads_delete.txt",
+  "threads/get_threads_messages.json",
+  "threads/post_threads_messages.json",
+  "threads/post_threads_run.json",
+  "threads/get_threads_run.json",
+  "threads/post_thread_messages_run.json",
+  "threads/post_thread_messages_run.stream",
+  "threads/post_thread_messages_rerun.json",
+  "threads/post_thread_messages_rerun.stream"
 ] as const
 
 /** Calls one method of the service. */
@@ -477,10 +493,372 @@ describe("Replay of the response fixtures", () => {
       assert.strictEqual(content.contentType, "image/jpeg")
     }))
 
-  it("covers every response fixture outside assistants/ and threads/", () => {
-    const files = readdirSync(fixturePath("responses/"), { withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => entry.name)
+  it("covers every response fixture, assistants/ and threads/ included", () => {
+    /** The files under `responses/<folder>`, as paths relative to `responses/`. */
+    const filesUnder = (folder: string): Array<string> =>
+      readdirSync(fixturePath(`responses/${folder}`), { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory()
+          ? filesUnder(`${folder}${entry.name}/`)
+          : entry.isFile()
+          ? [`${folder}${entry.name}`]
+          : []
+      )
+    const files = filesUnder("")
+    assert.includeMembers(files, ["assistants/get_assistants.json", "threads/get_threads.json"])
     assert.sameMembers([...replayedFixtures], files)
   })
+})
+
+/** The stream one method of the service returns. */
+const streamOf = <A, E>(f: (gc: GigaChat.Service) => Stream.Stream<A, E>) =>
+  Stream.unwrap(Effect.map(GigaChat.GigaChat, f))
+
+/** An interaction answering with the SSE fixture `name`. */
+const sseFixture = (path: string, name: typeof replayedFixtures[number], requestBody: unknown): ReplayInteraction =>
+  interaction(
+    "POST",
+    path,
+    { body: fixture(name), headers: { "content-type": "text/event-stream", "x-request-id": `rid-${name}` } },
+    JSON.stringify(requestBody)
+  )
+
+/** The `data:` events of an SSE fixture, parsed (the final `[DONE]` left out). */
+const sseEvents = (name: typeof replayedFixtures[number]): ReadonlyArray<any> =>
+  fixture(name)
+    .split("\n")
+    .filter((line) => line.startsWith("data: {"))
+    .map((line) => JSON.parse(line.slice("data: ".length)))
+
+describe("Replay of the assistants/ and threads/ response fixtures", () => {
+  it.effect("assistants/get_assistants.json → assistants.get (all, and one by assistant_id)", () =>
+    Effect.gen(function*() {
+      const name = "assistants/get_assistants.json"
+      const all = yield* replay([jsonFixture("GET", "/assistants", name)], withService((gc) => gc.assistants.get()))
+      assert.deepStrictEqual(all.data.map((assistant) => assistant.assistant_id), ["111", "222"])
+      const first = all.data[0]!
+      assert.strictEqual(first.name, "lonely")
+      assert.strictEqual(first.instructions, "Assistant")
+      assert.strictEqual(first.model, "GigaChat-Pro")
+      assert.strictEqual(first.created_at, 1715684019)
+      assert.strictEqual(first.updated_at, 1715684019)
+      assert.deepStrictEqual(first.metadata, { test: 234 })
+      assert.deepStrictEqual(first.file_ids, ["222"])
+      assert.strictEqual(all.xHeaders["x-request-id"], `rid-${name}`)
+      // The same answer to the query for one assistant: the id goes out as the `assistant_id` query key.
+      const one = yield* replay(
+        [jsonFixture("GET", "/assistants?assistant_id=111", name)],
+        withService((gc) => gc.assistants.get("111"))
+      )
+      assert.strictEqual(one.data[0]?.assistant_id, "111")
+    }))
+
+  it.effect("assistants/post_assistants.json → assistants.create", () =>
+    Effect.gen(function*() {
+      const created = yield* replay(
+        [jsonFixture("POST", "/assistants", "assistants/post_assistants.json", {
+          model: "GigaChat-Pro",
+          name: "lonely",
+          description: null,
+          instructions: "Assistant",
+          file_ids: ["222"],
+          metadata: { test: 234 }
+        })],
+        withService((gc) =>
+          gc.assistants.create({
+            model: "GigaChat-Pro",
+            name: "lonely",
+            instructions: "Assistant",
+            file_ids: ["222"],
+            metadata: { test: 234 }
+          })
+        )
+      )
+      assert.strictEqual(created.assistant_id, "111")
+      assert.strictEqual(created.created_at, 1715684019)
+      assert.strictEqual(created.xHeaders["x-request-id"], "rid-assistants/post_assistants.json")
+    }))
+
+  it.effect("assistants/post_assistant_modify.json → assistants.update", () =>
+    Effect.gen(function*() {
+      const updated = yield* replay(
+        [jsonFixture("POST", "/assistants/modify", "assistants/post_assistant_modify.json", {
+          assistant_id: "111",
+          name: "lonely_assistant",
+          description: null,
+          instructions: null,
+          file_ids: null,
+          metadata: null
+        })],
+        withService((gc) => gc.assistants.update("111", { name: "lonely_assistant" }))
+      )
+      assert.strictEqual(updated.assistant_id, "111")
+      assert.strictEqual(updated.name, "lonely_assistant")
+      assert.strictEqual(updated.model, "GigaChat-Pro")
+      assert.strictEqual(updated.updated_at, 1715684158)
+      assert.deepStrictEqual(updated.file_ids, ["222"])
+      assert.deepStrictEqual(updated.metadata, { test: 234 })
+    }))
+
+  it.effect("assistants/post_assistant_delete.json → assistants.delete", () =>
+    Effect.gen(function*() {
+      const id = "5a18157d-7f0b-4bf9-b4e9-f01271808104"
+      const deleted = yield* replay(
+        [jsonFixture("POST", "/assistants/delete", "assistants/post_assistant_delete.json", { assistant_id: id })],
+        withService((gc) => gc.assistants.delete(id))
+      )
+      assert.deepStrictEqual({ assistant_id: deleted.assistant_id, deleted: deleted.deleted }, {
+        assistant_id: id,
+        deleted: true
+      })
+    }))
+
+  it.effect("assistants/post_assistant_files_delete.json → assistants.deleteFile", () =>
+    Effect.gen(function*() {
+      const deleted = yield* replay(
+        [
+          jsonFixture("POST", "/assistants/files/delete", "assistants/post_assistant_files_delete.json", {
+            assistant_id: "111",
+            file_id: "222"
+          })
+        ],
+        withService((gc) => gc.assistants.deleteFile("111", "222"))
+      )
+      assert.deepStrictEqual({ file_id: deleted.file_id, deleted: deleted.deleted }, { file_id: "222", deleted: true })
+    }))
+
+  it.effect("threads/get_threads.json → threads.list", () =>
+    Effect.gen(function*() {
+      const threads = yield* replay(
+        [jsonFixture("GET", "/threads?limit=3", "threads/get_threads.json")],
+        withService((gc) => gc.threads.list({ limit: 3 }))
+      )
+      assert.deepStrictEqual(threads.threads.map((thread) => thread.id), [
+        "2cc91bae-34f7-4ee4-bcae-f5f71880deda",
+        "9b1cc6d9-0eeb-46de-b01f-6f74c9a82df7",
+        "2fb1bb2b-1459-49be-8f94-ed5604c01786"
+      ])
+      assert.deepStrictEqual(threads.threads[0], {
+        id: "2cc91bae-34f7-4ee4-bcae-f5f71880deda",
+        model: "GigaChat-Pro",
+        created_at: 1715684634,
+        updated_at: 1715684764,
+        status: "ready",
+        run_lock: false
+      })
+      assert.isTrue(threads.threads.every((thread) => thread.status === "ready" && thread.assistant_id === undefined))
+      assert.strictEqual(threads.xHeaders["x-request-id"], "rid-threads/get_threads.json")
+    }))
+
+  it.effect("threads/post_threads_retrieve.json → threads.retrieve", () =>
+    Effect.gen(function*() {
+      const id = "1715fc00-8ca8-40f2-8a97-371a9f26a163"
+      const threads = yield* replay(
+        [jsonFixture("POST", "/threads/retrieve", "threads/post_threads_retrieve.json", { threads_ids: [id] })],
+        withService((gc) => gc.threads.retrieve([id]))
+      )
+      assert.strictEqual(threads.threads.length, 1)
+      const thread = threads.threads[0]!
+      assert.strictEqual(thread.id, id)
+      assert.strictEqual(thread.assistant_id, "c795ebec-bf23-469d-983d-0b53e5244a29")
+      assert.strictEqual(thread.model, "GigaChat-Pro")
+      assert.strictEqual(thread.status, "ready")
+      assert.strictEqual(thread.run_lock, false)
+      assert.strictEqual(thread.updated_at, 1720624694)
+    }))
+
+  it.effect("threads/post_threads_delete.txt → threads.delete (a text body)", () =>
+    Effect.gen(function*() {
+      const id = "93d6b96b-ae36-4be6-ac3a-44cee7613c3a"
+      const body = fixture("threads/post_threads_delete.txt")
+      assert.strictEqual(body, "")
+      const deleted = yield* replay(
+        [
+          interaction(
+            "POST",
+            "/threads/delete",
+            { body, headers: { "content-type": "text/plain" } },
+            JSON.stringify({ thread_id: id })
+          )
+        ],
+        withService((gc) => gc.threads.delete(id))
+      )
+      assert.isTrue(deleted)
+    }))
+
+  it.effect("threads/get_threads_messages.json → threads.getMessages", () =>
+    Effect.gen(function*() {
+      const id = "fc4a58e8-1410-4684-b473-066eabeca000"
+      const answer = yield* replay(
+        [jsonFixture("GET", `/threads/messages?thread_id=${id}&limit=2`, "threads/get_threads_messages.json")],
+        withService((gc) => gc.threads.getMessages(id, { limit: 2 }))
+      )
+      assert.strictEqual(answer.thread_id, id)
+      const [question, reply] = answer.messages
+      assert.strictEqual(answer.messages.length, 2)
+      assert.strictEqual(question?.message_id, "77b2cfe2-706e-4749-9507-7b89d555ad8a")
+      assert.strictEqual(question?.role, "user")
+      assert.strictEqual(question?.content, "Какой окрас кота?")
+      assert.deepStrictEqual(question?.attachments, [
+        { file_id: "7ec30261-5360-4b12-9e9f-408bc481db51", name: "1695931383_gas-kvas-com-p-kartinki-s-kotami-9.jpeg" }
+      ])
+      assert.strictEqual(question?.created_at, 1715126198)
+      assert.strictEqual(question?.model, "GigaChat-Pro")
+      assert.strictEqual(reply?.message_id, "de208428-3d4a-47f4-a4e3-a81a98e3cfeb")
+      assert.strictEqual(reply?.role, "assistant")
+      assert.isTrue(reply?.content.startsWith("У кота на картинке табби окрас"))
+      assert.strictEqual(reply?.finish_reason, "stop")
+      // No attachments in the recording: decoded as an empty list.
+      assert.deepStrictEqual(reply?.attachments, [])
+    }))
+
+  it.effect("threads/post_threads_messages.json → threads.addMessages (a new thread)", () =>
+    Effect.gen(function*() {
+      const answer = yield* replay(
+        [jsonFixture("POST", "/threads/messages", "threads/post_threads_messages.json", {
+          thread_id: null,
+          model: null,
+          assistant_id: null,
+          messages: [{ role: "user", content: "Какой окрас кота?" }]
+        })],
+        withService((gc) => gc.threads.addMessages(undefined, "Какой окрас кота?"))
+      )
+      assert.strictEqual(answer.thread_id, "93d6b96b-ae36-4be6-ac3a-44cee7613c3a")
+      assert.deepStrictEqual(answer.messages, [
+        { message_id: "baf19b28-e6d0-4fd0-a3b4-2d30ed687d64", created_at: 1715685479 }
+      ])
+    }))
+
+  it.effect("threads/post_threads_run.json → threads.run, threads/get_threads_run.json → threads.getRun", () =>
+    Effect.gen(function*() {
+      const started = yield* replay(
+        [jsonFixture("POST", "/threads/run", "threads/post_threads_run.json", {
+          thread_id: "93d6b96b-ae36-4be6-ac3a-44cee7613c3a",
+          assistant_id: null
+        })],
+        withService((gc) => gc.threads.run("93d6b96b-ae36-4be6-ac3a-44cee7613c3a"))
+      )
+      assert.deepStrictEqual({ ...started, xHeaders: undefined }, {
+        status: "in_progress",
+        thread_id: "93d6b96b-ae36-4be6-ac3a-44cee7613c3a",
+        created_at: 1715685511,
+        xHeaders: undefined
+      })
+
+      const id = "fc4a58e8-1410-4684-b473-066eabeca000"
+      const result = yield* replay(
+        [jsonFixture("GET", `/threads/run?thread_id=${id}`, "threads/get_threads_run.json")],
+        withService((gc) => gc.threads.getRun(id))
+      )
+      assert.strictEqual(result.status, "ready")
+      assert.strictEqual(result.thread_id, id)
+      assert.strictEqual(result.updated_at, 1715126200)
+      assert.strictEqual(result.model, "GigaChat-Pro")
+      assert.deepStrictEqual(result.messages?.map((message) => [message.role, message.message_id]), [
+        ["user", "77b2cfe2-706e-4749-9507-7b89d555ad8a"],
+        ["assistant", "de208428-3d4a-47f4-a4e3-a81a98e3cfeb"]
+      ])
+      assert.strictEqual(result.messages?.[0]?.attachments[0]?.file_id, "7ec30261-5360-4b12-9e9f-408bc481db51")
+      assert.strictEqual(result.messages?.[1]?.finish_reason, "stop")
+      assert.strictEqual(result.messages?.[1]?.model, undefined)
+    }))
+
+  it.effect("threads/post_thread_messages_run.json → threads.runMessages (a new thread)", () =>
+    Effect.gen(function*() {
+      const answer = yield* replay(
+        [jsonFixture("POST", "/threads/messages/run", "threads/post_thread_messages_run.json", {
+          thread_id: null,
+          assistant_id: null,
+          model: "GigaChat-Pro",
+          messages: [{ role: "user", content: "Привет!" }]
+        })],
+        withService((gc) => gc.threads.runMessages("Привет!", { model: "GigaChat-Pro" }))
+      )
+      assert.strictEqual(answer.object, "threads.messages.run")
+      assert.strictEqual(answer.model, "GigaChat-Pro:2.2.25.3")
+      assert.strictEqual(answer.thread_id, "b549e2ec-a691-409d-aa6f-ff6a1271db47")
+      assert.strictEqual(answer.message_id, "4c600221-1aaa-4c9d-9edb-572e465f4ee8")
+      assert.strictEqual(answer.created, 1715686918)
+      assert.deepStrictEqual(answer.usage, { prompt_tokens: 12, completion_tokens: 15, total_tokens: 27 })
+      assert.strictEqual(answer.message.role, "assistant")
+      assert.strictEqual(answer.message.content, "Здравствуйте! Я могу вам чем-нибудь помочь?")
+      assert.strictEqual(answer.finish_reason, "stop")
+      assert.strictEqual(answer.xHeaders["x-request-id"], "rid-threads/post_thread_messages_run.json")
+    }))
+
+  it.effect("threads/post_thread_messages_rerun.json → threads.rerunMessages", () =>
+    Effect.gen(function*() {
+      const id = "228d95e6-be1e-44a4-9bc0-dee90f00dc32"
+      const answer = yield* replay(
+        [jsonFixture("POST", "/threads/messages/rerun", "threads/post_thread_messages_rerun.json", { thread_id: id })],
+        withService((gc) => gc.threads.rerunMessages(id))
+      )
+      assert.strictEqual(answer.thread_id, id)
+      assert.strictEqual(answer.message_id, "337f0998-3194-40cf-a66b-7e6709db356c")
+      assert.strictEqual(answer.created, 1715686966)
+      assert.deepStrictEqual(answer.usage, { prompt_tokens: 12, completion_tokens: 15, total_tokens: 27 })
+      assert.deepStrictEqual([answer.message.role, answer.message.content], [
+        "assistant",
+        "Здравствуйте! Я могу вам чем-нибудь помочь?"
+      ])
+      assert.strictEqual(answer.finish_reason, "stop")
+    }))
+
+  it.effect("threads/post_thread_messages_run.stream → threads.runMessagesStream", () =>
+    Effect.gen(function*() {
+      const name = "threads/post_thread_messages_run.stream"
+      const threadId = "9b1cc6d9-0eeb-46de-b01f-6f74c9a82df7"
+      const chunks = yield* replay(
+        [sseFixture("/threads/messages/run", name, {
+          thread_id: threadId,
+          assistant_id: null,
+          model: null,
+          messages: [{ role: "user", content: "Привет! Кто ты?" }],
+          update_interval: null,
+          stream: true
+        })],
+        Stream.runCollect(streamOf((gc) => gc.threads.runMessagesStream("Привет! Кто ты?", { threadId })))
+      ).pipe(Effect.map(Chunk.toReadonlyArray))
+      assert.strictEqual(chunks.length, 2)
+      assert.strictEqual(chunks.length, sseEvents(name).length)
+      assert.strictEqual(
+        chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join(""),
+        "Здравствуйте! Я GigaChat, генеративная языковая модель. Готова ответить на ваши вопросы. Чем могу вам помочь?"
+      )
+      assert.isTrue(chunks.every((chunk) => chunk.thread_id === threadId))
+      assert.isTrue(chunks.every((chunk) => chunk.message_id === "fd753d3f-f1f5-498f-b5dd-da380607d470"))
+      assert.isTrue(chunks.every((chunk) => chunk.object === "threads.messages.run"))
+      assert.isTrue(chunks.every((chunk) => chunk.model === "GigaChat-Pro:2.2.25.3"))
+      assert.strictEqual(chunks[0]?.choices[0]?.delta.role, "assistant")
+      assert.deepStrictEqual(chunks[0]?.usage, { prompt_tokens: 64, completion_tokens: 23, total_tokens: 87 })
+      assert.deepStrictEqual(chunks[1]?.usage, { prompt_tokens: 0, completion_tokens: 8, total_tokens: 8 })
+      assert.strictEqual(chunks[1]?.choices[0]?.finish_reason, "stop")
+      assert.strictEqual(chunks[1]?.created, 1715684409)
+      assert.strictEqual(chunks[0]?.xHeaders["x-request-id"], `rid-${name}`)
+    }))
+
+  it.effect("threads/post_thread_messages_rerun.stream → threads.rerunMessagesStream", () =>
+    Effect.gen(function*() {
+      const name = "threads/post_thread_messages_rerun.stream"
+      const threadId = "2cc91bae-34f7-4ee4-bcae-f5f71880deda"
+      const events = sseEvents(name)
+      const chunks = yield* replay(
+        [sseFixture("/threads/messages/rerun", name, { thread_id: threadId, update_interval: null, stream: true })],
+        Stream.runCollect(streamOf((gc) => gc.threads.rerunMessagesStream(threadId)))
+      ).pipe(Effect.map(Chunk.toReadonlyArray))
+      assert.strictEqual(chunks.length, 73)
+      assert.strictEqual(chunks.length, events.length)
+      const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")
+      assert.strictEqual(text, events.map((event) => event.choices[0].delta.content).join(""))
+      assert.isTrue(text.startsWith("Я попыталась написать стихотворение о том, что такое LLM"))
+      assert.isTrue(text.endsWith("И всем, кто интересуется правом."))
+      assert.isTrue(chunks.every((chunk) => chunk.thread_id === threadId))
+      assert.isTrue(chunks.every((chunk) => chunk.message_id === "f7968272-89b5-4d28-a0b1-b74dcfb56f37"))
+      assert.deepStrictEqual(chunks[0]?.usage, { prompt_tokens: 69, completion_tokens: 77, total_tokens: 146 })
+      // Every later chunk counts its own token.
+      assert.strictEqual(chunks.reduce((sum, chunk) => sum + (chunk.usage?.completion_tokens ?? 0), 0), 77 + 72)
+      const last = chunks[chunks.length - 1]!
+      assert.strictEqual(last.choices[0]?.finish_reason, "stop")
+      assert.strictEqual(last.choices[0]?.delta.content, "")
+      assert.strictEqual(last.created, 1715684770)
+    }))
 })
