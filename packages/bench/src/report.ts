@@ -175,9 +175,9 @@ const tables = (sizes: Sizes): ReadonlyArray<Table> => [
   },
   {
     title: `Streaming: one stream of ${count(sizes.longStream)} chunks`,
-    note: "Every event is its own HTTP chunk; the server writes as fast as the client reads. Heap after a full GC: " +
-      "Δ end = end − start, Δ max = highest of 10 samples taken during the stream − start (the sampling's time is " +
-      "left out of chunks/s). The gigachat package parses every socket read on its own (`api/stream_chat.js` splits " +
+    note: "Every event is its own HTTP chunk; the server writes as fast as the client reads. The heap is measured " +
+      "on a second run of the stream, after a full GC: Δ end = end − start, Δ max = highest of 10 samples taken " +
+      "during it − start (see the note on forced collections above). The gigachat package parses every socket read on its own (`api/stream_chat.js` splits " +
       "a read on line ends and `JSON.parse`s each `data:` line), so an event split across two reads throws an " +
       "uncaught `SyntaxError` from its stream handler: it completes a stream only when every read holds whole events.",
     workload: "stream-long",
@@ -526,7 +526,9 @@ export const render = (report: Report): string => {
     "(`Pool.request`, `JSON.parse`, a shared token promise: the floor) and **gigachat 0.0.20** (the official npm " +
     "package, axios). Each (run, workload, client) runs in a fresh child process on plain `node` (the TypeScript " +
     "compiled to JavaScript first, as a published build would be) against a canned server in its own process on " +
-    "127.0.0.1; every figure is measured after a warm-up. A ratio is ours / other within each run (the clients " +
+    "127.0.0.1; every figure is measured after a warm-up, and none right after a forced full GC (V8 then optimizes " +
+    "the hot code again, which costs a client with more JavaScript more CPU for thousands of calls; the heap of a " +
+    "stream is measured on a run of its own). A ratio is ours / other within each run (the clients " +
     "of a run run one right after the other), then the median of those: above 1× means " +
     "a larger figure for ours (better for req/s and chunks/s, worse for the rest)."
   ]

@@ -173,9 +173,12 @@ const writePaced = (response: Http.ServerResponse, total: number, counts: RunSta
       if (index < total) counts.streamChunks++
     }
     if (index > total) {
-      // The last events and `[DONE]` went out in this same tick.
-      counts.pacedSent = total
-      counts.pacedSendMs = performance.now() - firstWrite
+      // The last events and `[DONE]` went out in this same tick. The first of a run's longest paced streams is the
+      // measured one: the warm-up's are shorter, and the heap run after it is as long.
+      if (total > counts.pacedSent) {
+        counts.pacedSent = total
+        counts.pacedSendMs = performance.now() - firstWrite
+      }
       clearInterval(timer)
       response.end()
     }
