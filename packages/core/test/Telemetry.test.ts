@@ -330,6 +330,10 @@ describe.sequential("Telemetry", () => {
         assert.isTrue(Either.isRight(result))
         const rejected = logs.find((log) => log.message.includes("rejected the access token of the settings"))
         assert.deepInclude(rejected, { level: "WARN" })
+        assert.deepInclude(rejected?.annotations, {
+          "gigachat.endpoint": "/chat/completions",
+          "http.response.status_code": 401
+        })
         assert.notInclude(JSON.stringify(logs), "settings-token")
       }).pipe(Effect.provide(layer))
     })

@@ -135,14 +135,20 @@ export const make = Effect.gen(function*() {
   }
 
   // A token the server rejected with a 401 on a call it was sent with.
-  const logRejected = (rejected: AccessToken.AccessToken) =>
+  const logRejected = (rejected: AccessToken.AccessToken, error: GigaChatError.GigaChatError) =>
     telemetry.log(
       config.logLevel,
       LogLevel.Warning,
       rejected.expires_at === 0
         ? "GigaChat: the server rejected the access token of the settings (401); fetching one with the credentials"
         : "GigaChat: the server rejected the cached access token (401); fetching a new one",
-      () => ({ [Telemetry.Attributes.statusCode]: 401 })
+      () => ({
+        [Telemetry.Attributes.endpoint]: "url" in error && error.url !== undefined
+          ? telemetry.endpointOf(error.url)
+          : undefined,
+        [Telemetry.Attributes.statusCode]: 401,
+        [Telemetry.Attributes.requestId]: "requestId" in error ? error.requestId : undefined
+      })
     )
 
   // Uninterruptible from the check to the fork: an interruption in between would leave a Deferred that nobody
@@ -187,9 +193,9 @@ export const make = Effect.gen(function*() {
           return Effect.catchIf(
             call(before),
             (error) => error._tag === "AuthenticationError",
-            () =>
+            (error) =>
               Effect.zipRight(
-                Effect.zipRight(logRejected(before.value), invalidate(before.value)),
+                Effect.zipRight(logRejected(before.value, error), invalidate(before.value)),
                 Effect.flatMap(refreshOrWait, call)
               )
           )
