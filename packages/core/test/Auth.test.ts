@@ -112,7 +112,7 @@ describe("Auth", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a token whose expiry no Date can hold still reaches the call: its debug log leaves the date out", () => {
+  it.effect("a token whose expiry no Date can hold still reaches the call (its debug log threw and hung the waiters)", () => {
     // 1.7e18: a server answering in nanoseconds; `new Date(...).toISOString()` throws on it.
     const { layer, oauth } = setup({ oauth: () => json({ access_token: tokenNumber(1), expires_at: 1.7e18 }) }, {
       credentials,

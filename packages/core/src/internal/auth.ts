@@ -135,7 +135,7 @@ export const make = Effect.gen(function*() {
   }
 
   // A token the server rejected with a 401 on a call it was sent with.
-  const logRejected = (rejected: AccessToken.AccessToken, error: GigaChatError.GigaChatError) =>
+  const logRejected = (rejected: AccessToken.AccessToken, error: GigaChatError.AuthenticationError) =>
     telemetry.log(
       config.logLevel,
       LogLevel.Warning,
@@ -143,11 +143,9 @@ export const make = Effect.gen(function*() {
         ? "GigaChat: the server rejected the access token of the settings (401); fetching one with the credentials"
         : "GigaChat: the server rejected the cached access token (401); fetching a new one",
       () => ({
-        [Telemetry.Attributes.endpoint]: "url" in error && error.url !== undefined
-          ? telemetry.endpointOf(error.url)
-          : undefined,
+        [Telemetry.Attributes.endpoint]: telemetry.endpointOf(error.url),
         [Telemetry.Attributes.statusCode]: 401,
-        [Telemetry.Attributes.requestId]: "requestId" in error ? error.requestId : undefined
+        [Telemetry.Attributes.requestId]: error.requestId
       })
     )
 
@@ -192,7 +190,7 @@ export const make = Effect.gen(function*() {
         if (Option.isSome(before) && usable(before.value, clock.unsafeCurrentTimeMillis(), bufferMillis)) {
           return Effect.catchIf(
             call(before),
-            (error) => error._tag === "AuthenticationError",
+            (error): error is GigaChatError.AuthenticationError => error._tag === "AuthenticationError",
             (error) =>
               Effect.zipRight(
                 Effect.zipRight(logRejected(before.value, error), invalidate(before.value)),

@@ -1,11 +1,8 @@
 /**
- * The `assistants` namespace of the `GigaChat` service, through the JSON calls of `jsonCalls.ts`; `requireId` is
- * shared with `threads`.
+ * The `assistants` namespace of the `GigaChat` service, through the JSON calls of `jsonCalls.ts`.
  */
-import * as Effect from "effect/Effect"
 import * as Assistants from "../Assistants.js"
 import type * as GigaChatConfig from "../GigaChatConfig.js"
-import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as JsonCalls from "./jsonCalls.js"
 import * as telemetry from "./telemetry.js"
@@ -19,18 +16,6 @@ export interface Dependencies {
   readonly config: GigaChatConfig.Service
   readonly transport: HttpTransport.Service
 }
-
-/**
- * An id the caller must give: an empty one is an `InvalidRequestError` naming the field, and nothing is sent.
- *
- * @internal
- */
-export const requireId = (field: string, id: unknown): Effect.Effect<string, GigaChatError.InvalidRequestError> =>
-  typeof id === "string" && id !== "" ? Effect.succeed(id) : Effect.fail(
-    new GigaChatError.InvalidRequestError({
-      description: `${field}: Expected a non-empty string, actual ${JSON.stringify(id) ?? String(id)}`
-    })
-  )
 
 const orNull = <A>(value: A | undefined): A | null => value === undefined ? null : value
 

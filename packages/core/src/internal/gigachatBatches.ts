@@ -15,7 +15,6 @@ import * as Embeddings from "../Embeddings.js"
 import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
-import { requireId } from "./gigachatAssistants.js"
 import * as JsonCalls from "./jsonCalls.js"
 import { describeParseError, encodeBodyEither, isPlainObject } from "./requestEncoding.js"
 import * as telemetry from "./telemetry.js"
@@ -185,29 +184,33 @@ export const make = (options: {
 }): Batches.BatchesService => {
   const { defaults, getFileContent, nested, transport } = options
   const calls = JsonCalls.make(transport)
-  const json = <A, I>(request: HttpClientRequest.HttpClientRequest, schema: Schema.Schema<A, I>) =>
-    Effect.map(transport.json(request, schema), JsonCalls.withXHeaders)
 
   const create = (input: Batches.CreateInput) =>
     Effect.suspend(() =>
       Either.match(encodeUpload(input, defaults), {
         onLeft: Effect.fail,
         onRight: ({ jsonl, method }) =>
-          json(
-            HttpClientRequest.post("/batches", {
-              urlParams: { method },
-              body: HttpBody.text(jsonl, "application/octet-stream")
-            }),
-            Batches.Batch
+          Effect.map(
+            transport.json(
+              HttpClientRequest.post("/batches", {
+                urlParams: { method },
+                body: HttpBody.text(jsonl, "application/octet-stream")
+              }),
+              Batches.Batch
+            ),
+            JsonCalls.withXHeaders
           )
       })
     ).pipe(telemetry.withSpan("GigaChat.batches.create", { parent: nested }))
 
   const get = (id: string) =>
     Effect.flatMap(
-      Effect.flatMap(requireId("batch_id", id), (id) => calls.get("/batches", [["batch_id", id]], Batches.BatchList)),
+      Effect.flatMap(JsonCalls.requireId("batch_id", id), (id) =>
+        calls.get("/batches", [["batch_id", id]], Batches.BatchList)),
       (list) => {
-        const batch = list.batches.find((batch) => batch.id === id)
+        const batch = list.batches.find((batch) =>
+          batch.id === id
+        )
         return batch === undefined
           ? Effect.fail(
             new GigaChatError.DecodeError({

@@ -160,8 +160,7 @@ const levelOf = (raw: string): LogLevel.LogLevel | undefined => {
 
 const logLevel = (name: string) =>
   Config.mapOrFail(Config.string(name), (raw) => {
-    const value = raw.trim().toLowerCase()
-    const level = levelOf(value)
+    const level = levelOf(raw)
     return level === undefined
       ? Either.left(invalid(
         name,

@@ -11,7 +11,6 @@ import * as Chat from "../Chat.js"
 import * as GigaChatError from "../GigaChatError.js"
 import * as Threads from "../Threads.js"
 import type { Dependencies } from "./gigachatAssistants.js"
-import { requireId } from "./gigachatAssistants.js"
 import * as JsonCalls from "./jsonCalls.js"
 import { describeParseError } from "./requestEncoding.js"
 import * as telemetry from "./telemetry.js"
@@ -111,7 +110,7 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
         })
       ).pipe(telemetry.withSpan("GigaChat.threads.delete", { parent: nested })),
     getMessages: (threadId, options) =>
-      Effect.flatMap(requireId("thread_id", threadId), (id) =>
+      Effect.flatMap(JsonCalls.requireId("thread_id", threadId), (id) =>
         get("/threads/messages", [
           ["thread_id", id],
           ["limit", options?.limit || undefined],
@@ -133,7 +132,7 @@ export const make = ({ config, transport }: Dependencies): Threads.ThreadsServic
       ),
     getRun: (threadId) =>
       Effect.flatMap(
-        requireId("thread_id", threadId),
+        JsonCalls.requireId("thread_id", threadId),
         (id) => get("/threads/run", [["thread_id", id]], Threads.ThreadRunResult)
       ).pipe(telemetry.withSpan("GigaChat.threads.getRun", { parent: nested })),
     runStream: (threadId, options) =>

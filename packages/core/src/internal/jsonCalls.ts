@@ -1,14 +1,14 @@
 /**
  * The JSON calls every API area makes through `HttpTransport`: a POST whose body is checked by its Schema before it
  * is sent (nothing is sent when the Schema refuses it), a GET with query keys, each answer decoded by its Schema and
- * given the response's `x-*` headers.
+ * given the response's `x-*` headers; an id the caller must give is checked before anything is sent.
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
-import type * as GigaChatError from "../GigaChatError.js"
+import * as GigaChatError from "../GigaChatError.js"
 import type * as HttpTransport from "../HttpTransport.js"
 import * as XHeaders from "../XHeaders.js"
 import { encodeBodyEither, normalizeBodyEither, postJsonEither } from "./requestEncoding.js"
@@ -82,3 +82,15 @@ export const make = (transport: HttpTransport.Service) => {
 
   return { request, post, postNormalized, get }
 }
+
+/**
+ * An id the caller must give: an empty one is an `InvalidRequestError` naming the field, and nothing is sent.
+ *
+ * @internal
+ */
+export const requireId = (field: string, id: unknown): Effect.Effect<string, GigaChatError.InvalidRequestError> =>
+  typeof id === "string" && id !== "" ? Effect.succeed(id) : Effect.fail(
+    new GigaChatError.InvalidRequestError({
+      description: `${field}: Expected a non-empty string, actual ${JSON.stringify(id) ?? String(id)}`
+    })
+  )
